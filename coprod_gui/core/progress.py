@@ -1,0 +1,48 @@
+"""Progress and cancellation hooks shared by every long-running core function.
+
+Core functions take keyword-only ``progress`` and ``is_cancelled`` hooks that default to
+doing nothing, so the same code runs in tests, on the command line and in the window's
+worker thread (the pattern of Orange's ``wrap_callback``, without Qt).
+
+Example
+-------
+>>> seen = []
+>>> sub = slice_progress(lambda f, m: seen.append(round(f, 2)), 0.5, 1.0)
+>>> sub(0.5, "half of the second half")
+>>> seen
+[0.75]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .errors import Cancelled
+
+ProgressFn = Callable[[float, str], None]
+CancelFn = Callable[[], bool]
+
+
+def no_progress(fraction: float, message: str) -> None:  # noqa: ARG001
+    """Default progress hook: ignore."""
+
+
+def never_cancelled() -> bool:
+    """Default cancel hook: never cancelled."""
+    return False
+
+
+def slice_progress(progress: ProgressFn, start: float, end: float) -> ProgressFn:
+    """Map a sub-step's 0–1 progress into ``[start, end]`` of the parent's range."""
+    span = end - start
+
+    def sub(fraction: float, message: str) -> None:
+        progress(start + span * min(max(fraction, 0.0), 1.0), message)
+
+    return sub
+
+
+def check_cancelled(is_cancelled: CancelFn) -> None:
+    """Raise :class:`Cancelled` if the user asked to stop. Call between steps."""
+    if is_cancelled():
+        raise Cancelled()

@@ -1,0 +1,189 @@
+"""The analysis result and its ``coprod-results/1`` JSON form (DESIGN.md §6).
+
+Filled by :mod:`coprod_gui.core.analysis`; read by the report layer, the window and the
+command line. Percentages are on a 0–100 scale; model terms for continuous drivers are
+keyed by construct name (``efficacy``, ``age``); categorical terms as ``"gender=Female"``
+against the reference level in ``reference_levels``.
+
+Driver scores are rescaled 0–1 before modelling, so an OLS estimate for ``efficacy`` is
+"index points (0–100) between the lowest and the highest answer", and an average marginal
+effect is "percentage points between the lowest and the highest answer". Age is per year.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .types import DataQuality, Mapping
+
+SCHEMA = "coprod-results/1"
+
+
+@dataclass
+class Level:
+    """A share of respondents (0–100) with its Wilson 95% interval and bases."""
+
+    percent: float | None
+    ci_low: float | None
+    ci_high: float | None
+    base: int  # unweighted respondents with an answer
+    effective_base: float | None = None  # Kish effective base when weighted
+
+
+@dataclass
+class ItemLevel(Level):
+    """Share doing one activity at least at the threshold (e.g. 'sometimes')."""
+
+    column: str = ""
+    question: str = ""
+    form: str = ""
+    area: str | None = None
+
+
+@dataclass
+class IndexSummary:
+    """A 0–100 co-production index for one form (or one form in one service area)."""
+
+    mean: float | None
+    sd: float | None
+    alpha: float | None  # Cronbach's alpha of its items
+    n_items: int
+    n_valid: int  # respondents who answered at least half the items
+
+
+@dataclass
+class Term:
+    """One model term. ``std_estimate`` is the standardised effect used to rank drivers."""
+
+    estimate: float
+    std_error: float
+    p_value: float
+    ci_low: float
+    ci_high: float
+    std_estimate: float | None = None
+
+
+@dataclass
+class Diagnostic:
+    """A plain-English note on a model (why rows dropped, separation, no variation ...)."""
+
+    severity: Literal["info", "warning", "error"]
+    message: str
+    model: str | None = None  # e.g. "individual", "participation:collective"
+    term: str | None = None
+
+
+@dataclass
+class ModelResult:
+    """One fitted (or refused) model."""
+
+    form: str  # "individual" / "collective" / "stacked"
+    kind: str  # "ols", "wls", "logit_ame", "ordered_logit", "mixedlm", ...
+    method: str  # plain description, e.g. "OLS with council fixed effects, HC3 robust errors"
+    outcome: str  # what was modelled, in plain words
+    n: int  # respondents used
+    n_in_data: int  # respondents in the data
+    dropped: dict[str, int] = field(default_factory=dict)  # reason -> count
+    r_squared: float | None = None
+    terms: dict[str, Term] = field(default_factory=dict)
+    reference_levels: dict[str, str] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    ok: bool = True  # False when the fit was refused (rank deficient, separation, ...)
+
+
+@dataclass
+class Comparison:
+    """Does a driver's effect differ between individual and collective co-production?"""
+
+    term: str
+    individual: float
+    collective: float
+    difference: float  # collective minus individual
+    std_error: float
+    p_value: float
+    ci_low: float
+    ci_high: float
+
+
+@dataclass
+class AnalysisResult:
+    """Everything the analysis found. ``to_dict`` gives the results.json document."""
+
+    n_respondents: int
+    authorities: dict[str, int]
+    weighted: bool
+    threshold: str
+    levels: dict[str, Level]  # form -> share doing at least one activity regularly
+    item_levels: list[ItemLevel]
+    levels_by: dict[str, dict[str, dict[str, Level]]]  # grouping -> form -> group -> Level
+    indices: dict[str, IndexSummary]  # form -> index
+    indices_by_area: dict[str, dict[str, IndexSummary]]  # form -> area -> index
+    models: dict[str, ModelResult]  # form -> OLS/WLS of the index
+    participation: dict[str, ModelResult]  # form -> logit AMEs (percentage points)
+    comparison: dict[str, Comparison]  # term -> comparison between forms
+    robustness: dict[str, ModelResult] = field(default_factory=dict)
+    drivers: list[str] = field(default_factory=list)  # drivers used
+    drivers_not_mapped: list[str] = field(default_factory=list)
+    controls: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    quality: DataQuality = field(default_factory=DataQuality)
+    mapping: Mapping = field(default_factory=Mapping)
+    sources: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``coprod-results/1`` document (JSON-safe: NaN/inf become null)."""
+        d = _clean(dataclasses.asdict(self))
+        d["mapping"] = mapping_to_dict(self.mapping)
+        return {"schema": SCHEMA, **d}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def mapping_to_dict(mapping: Mapping) -> dict[str, Any]:
+    """The ``coprod-mapping/1`` document of a mapping."""
+    cols: dict[str, Any] = {
+        k: (v[0] if len(v) == 1 and k not in _MULTI else list(v))
+        for k, v in mapping.columns.items()
+        if v
+    }
+    d: dict[str, Any] = {"schema": "coprod-mapping/1", "columns": cols}
+    if mapping.missing:
+        d["missing"] = list(mapping.missing)
+    if mapping.reverse:
+        d["reverse"] = list(mapping.reverse)
+    if mapping.service_areas:
+        d["service_areas"] = dict(mapping.service_areas)
+    if mapping.sheet is not None:
+        d["sheet"] = mapping.sheet
+    if mapping.header_row is not None:
+        d["header_row"] = mapping.header_row
+    if mapping.threshold != "sometimes":
+        d["threshold"] = mapping.threshold
+    return _clean(d)
+
+
+_MULTI = {"individual_coproduction", "collective_coproduction"}
+
+
+def _clean(obj: Any) -> Any:
+    """Make a structure JSON-safe: NaN/inf -> None, numpy scalars -> Python, keys -> str."""
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    if hasattr(obj, "item") and not isinstance(obj, str | bytes):
+        try:
+            obj = obj.item()
+        except (ValueError, TypeError):
+            return str(obj)
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if hasattr(obj, "__fspath__"):
+        return str(obj)
+    return obj

@@ -1,0 +1,1 @@
+"""Findings, wording, charts and the Word/Excel writers (no Qt)."""
