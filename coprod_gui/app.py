@@ -20,6 +20,8 @@ import sys
 from pathlib import Path
 
 from . import APP_NAME, __version__
+from .core.paths import is_frozen, user_data_dir
+from .core.paths import resource_path as resource_path  # re-exported for callers
 
 log = logging.getLogger("coprod_gui")
 
@@ -33,28 +35,6 @@ usage:
   main.py --self-test                       check the whole program works; exit 0 if so
   main.py --version
 """
-
-
-def is_frozen() -> bool:
-    """True inside the PyInstaller executable."""
-    return bool(getattr(sys, "frozen", False))
-
-
-def user_data_dir() -> Path:
-    """Per-user folder for logs and settings; never beside the executable."""
-    if sys.platform.startswith("win"):
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
-    return base / "CoprodAnalyser"
-
-
-def resource_path(*parts: str) -> Path:
-    """A file under ``resources/``, both from source and inside the frozen bundle."""
-    root = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
-    return root.joinpath("resources", *parts)
 
 
 def _frozen_fixes() -> None:

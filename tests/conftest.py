@@ -16,7 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ["COPROD_LOG_DIR"] = tempfile.mkdtemp(prefix="coprod-test-logs-")
 
-import pytest  # noqa: E402
+import pytest
 
 
 class _NetworkBlocked(RuntimeError):

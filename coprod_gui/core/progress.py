@@ -23,7 +23,7 @@ ProgressFn = Callable[[float, str], None]
 CancelFn = Callable[[], bool]
 
 
-def no_progress(fraction: float, message: str) -> None:  # noqa: ARG001
+def no_progress(fraction: float, message: str) -> None:
     """Default progress hook: ignore."""
 
 
