@@ -134,6 +134,16 @@ class AnalysisResult:
     quality: DataQuality = field(default_factory=DataQuality)
     mapping: Mapping = field(default_factory=Mapping)
     sources: list[str] = field(default_factory=list)
+    predicted: dict[str, list[dict[str, float]]] = field(default_factory=dict)
+    """Form -> predicted participation across the efficacy scale, for the efficacy chart.
+
+    From the participation logit: for each point ``x`` (0 = least able to make a
+    difference, 1 = most; 21 points, 0.05 apart), everyone's efficacy is set to ``x``
+    with their other answers as observed, and the chances are averaged (weighted when
+    the analysis is). Each point is ``{"x", "percent", "ci_low", "ci_high"}``, percent
+    0–100 with a delta-method 95% interval. A form is absent when efficacy is not
+    mapped or its participation model could not be fitted.
+    """
 
     def to_dict(self) -> dict[str, Any]:
         """The ``coprod-results/1`` document (JSON-safe: NaN/inf become null)."""

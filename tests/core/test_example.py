@@ -253,9 +253,9 @@ def test_write_without_about_sheet(tmp_path: Path) -> None:
 
 
 def test_missing_example_is_a_plain_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import coprod_gui.app as app
+    import coprod_gui.core.example as example
 
-    monkeypatch.setattr(app, "resource_path", lambda *parts: tmp_path.joinpath(*parts))
+    monkeypatch.setattr(example, "resource_path", lambda *parts: tmp_path.joinpath(*parts))
     with pytest.raises(InputError, match="example survey"):
         example_survey_paths()
 
