@@ -142,6 +142,7 @@ class SurveyFrame:
     Columns of ``data``:
 
     - ``authority``: category (council name) — always present (one value if one council);
+      NaN for a respondent whose council cell was blank or "don't know" (reported);
     - ``weight``: float, only when a weight is mapped;
     - one column per item in ``items``: float score 0..n_points-1, NaN = missing;
     - one column per continuous driver in ``drivers``, named by construct
