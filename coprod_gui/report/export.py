@@ -1,0 +1,43 @@
+"""Write the brief (Word) and the results (Excel) into a folder, as ``analyse`` does.
+
+Why one function: the command line, the window's Export button and the self-test all
+write the same two files the same way (atomically, with progress and cancel).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..core.progress import CancelFn, ProgressFn, check_cancelled, never_cancelled, no_progress
+from ..core.results import AnalysisResult
+from .brief import build_brief
+from .docx_writer import write_docx
+from .options import BriefOptions
+from .xlsx_writer import write_xlsx
+
+DOCX_NAME = "brief.docx"
+XLSX_NAME = "results.xlsx"
+
+
+def export_all(
+    result: AnalysisResult,
+    out_dir: str | os.PathLike[str],
+    options: BriefOptions | None = None,
+    *,
+    progress: ProgressFn = no_progress,
+    is_cancelled: CancelFn = never_cancelled,
+) -> dict[str, Path]:
+    """Write ``brief.docx`` and ``results.xlsx`` into ``out_dir``; returns {"docx", "xlsx"}."""
+    options = options or BriefOptions()
+    out = Path(out_dir)
+    progress(0.0, "Writing the brief")
+    brief = build_brief(result, options)
+    check_cancelled(is_cancelled)
+    progress(0.1, "Drawing charts and writing the Word brief")
+    docx_path = write_docx(brief, result, out / DOCX_NAME, options)
+    check_cancelled(is_cancelled)
+    progress(0.7, "Writing the Excel results")
+    xlsx_path = write_xlsx(brief, result, out / XLSX_NAME, options)
+    progress(1.0, "Brief and results written")
+    return {"docx": docx_path, "xlsx": xlsx_path}

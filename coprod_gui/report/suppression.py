@@ -1,0 +1,192 @@
+"""Small-group protection: which figures may be shown, which carry a caution.
+
+Why: a percentage resting on 7 people can identify them (UK secure research settings use a
+threshold of 10, shared reliability.md §3). Every output (text, tables, charts, Excel)
+asks this module before printing a figure about a group, so the rule is applied once.
+
+- A group whose unweighted base is under ``min_base`` is *suppressed*: none of its
+  figures are shown, and its base is given only as "fewer than 10".
+- Secondary suppression: when the overall figure and the other groups' figures are
+  shown, one hidden group could be worked out by subtraction. So within a grouping the
+  next smallest groups are hidden too, until at least two groups are hidden and together
+  they hold at least ``min_base`` respondents.
+- A base (unweighted or effective) under ``caution_base`` carries a caution.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+from ..core.results import AnalysisResult, Level
+from .options import BriefOptions
+from .wording import whole
+
+Status = Literal["shown", "caution", "suppressed", "secondary"]
+
+HIDDEN: frozenset[str] = frozenset({"suppressed", "secondary"})
+
+
+@dataclass
+class Protected:
+    """A group's level after protection; ``level`` is None when it must not be shown."""
+
+    name: str
+    status: Status
+    level: Level | None
+    base: int
+    effective_base: float | None
+
+    @property
+    def shown(self) -> bool:
+        return self.status not in HIDDEN
+
+
+def status_of(base: int, effective_base: float | None, options: BriefOptions) -> Status:
+    """Primary rule for one figure: suppressed, caution or shown."""
+    if base < options.min_base:
+        return "suppressed"
+    eff = effective_base if effective_base is not None and math.isfinite(effective_base) else base
+    if base < options.caution_base or eff < options.caution_base:
+        return "caution"
+    return "shown"
+
+
+def protect_counts(
+    bases: dict[str, int], options: BriefOptions, effective: dict[str, float | None] | None = None
+) -> dict[str, Status]:
+    """Primary and secondary suppression over the groups of one grouping."""
+    effective = effective or {}
+    status: dict[str, Status] = {
+        g: status_of(b, effective.get(g), options) for g, b in bases.items()
+    }
+    return _add_secondary(bases, status, options)
+
+
+def _add_secondary(
+    bases: dict[str, int], status: dict[str, Status], options: BriefOptions
+) -> dict[str, Status]:
+    """Hide the next smallest groups until the hidden ones cannot be worked out."""
+    hidden = [g for g, s in status.items() if s in HIDDEN]
+    if not hidden:
+        return status
+    while len(hidden) < 2 or sum(bases[g] for g in hidden) < options.min_base:
+        remaining = sorted((b, g) for g, b in bases.items() if g not in hidden)
+        if not remaining:
+            break
+        _, smallest = remaining[0]
+        status[smallest] = "secondary"
+        hidden.append(smallest)
+    return status
+
+
+def council_status(result: AnalysisResult, options: BriefOptions) -> dict[str, Status]:
+    """Which councils may be named with figures, from their respondent counts."""
+    return protect_counts(dict(result.authorities), options)
+
+
+def protect_groups(
+    groups: dict[str, Level],
+    options: BriefOptions,
+    forced: dict[str, Status] | None = None,
+) -> dict[str, Protected]:
+    """Protect the levels of one grouping (e.g. councils for one form).
+
+    ``forced`` carries statuses decided elsewhere (the councils hidden from their
+    respondent counts) so a council hidden in one table is hidden in all of them.
+    """
+    bases = {g: int(lv.base) for g, lv in groups.items()}
+    eff = {g: lv.effective_base for g, lv in groups.items()}
+    status = protect_counts(bases, options, eff)
+    for g, s in (forced or {}).items():
+        if g in status and s in HIDDEN and status[g] not in HIDDEN:
+            status[g] = s
+    status = _add_secondary(bases, status, options)
+    return {
+        g: Protected(
+            g,
+            status[g],
+            None if status[g] in HIDDEN else lv,
+            int(lv.base),
+            lv.effective_base,
+        )
+        for g, lv in groups.items()
+    }
+
+
+def protected_by(
+    result: AnalysisResult, grouping: str, form: str, options: BriefOptions
+) -> dict[str, Protected]:
+    """Levels of ``form`` by ``grouping`` ('authority', 'age_band', 'gender', ...), protected."""
+    groups = result.levels_by.get(grouping, {}).get(form, {})
+    forced = council_status(result, options) if grouping == "authority" else None
+    return protect_groups(groups, options, forced)
+
+
+def protect_level(level: Level | None, options: BriefOptions) -> Protected | None:
+    """An overall level (all residents, or one item)."""
+    if level is None:
+        return None
+    s = status_of(int(level.base), level.effective_base, options)
+    return Protected("", s, None if s in HIDDEN else level, int(level.base), level.effective_base)
+
+
+def hidden_councils(result: AnalysisResult, options: BriefOptions) -> set[str]:
+    """Councils whose figures (levels, council effects, counts) are never shown."""
+    return {g for g, s in council_status(result, options).items() if s in HIDDEN}
+
+
+def term_hidden(term: str, result: AnalysisResult, options: BriefOptions) -> bool:
+    """A model term resting on a small group: a hidden council's effect, or a category
+    (e.g. a gender answer) that fewer than ``min_base`` respondents gave."""
+    construct, _, level = term.partition("=")
+    if not level:
+        return False
+    if construct == "authority":
+        return level in hidden_councils(result, options)
+    for groups in result.levels_by.get(construct, {}).values():
+        lv = groups.get(level)
+        if lv is not None and int(lv.base) < options.min_base:
+            return True
+    return False
+
+
+def protect_file_rows(result: AnalysisResult, options: BriefOptions) -> dict[str, str]:
+    """Rows read per file, as printed: a file is often one council, so small ones hide."""
+    rows = dict(result.quality.rows_per_file)
+    status = (
+        protect_counts(rows, options)
+        if len(rows) > 1
+        else {f: ("suppressed" if n < options.min_base else "shown") for f, n in rows.items()}
+    )
+    return {f: base_text(n, status[f], options) for f, n in rows.items()}
+
+
+def base_text(base: int, status: Status, options: BriefOptions) -> str:
+    """The base as printed: '420', or 'fewer than 10' / 'not shown' for hidden groups."""
+    if status == "suppressed":
+        return f"fewer than {options.min_base}"
+    if status == "secondary":
+        return "not shown"
+    return whole(base)
+
+
+def effective_text(effective_base: float | None, status: Status, base: int | None = None) -> str:
+    """The effective base as printed; without weights it equals the unweighted base."""
+    if status in HIDDEN:
+        return "not shown"
+    if effective_base is None or not math.isfinite(effective_base):
+        return whole(base) if base is not None else "–"
+    return whole(effective_base)
+
+
+def status_note(status: Status, options: BriefOptions) -> str:
+    """Plain words for a status, short enough for a table cell."""
+    if status == "suppressed":
+        return f"Not shown: under {options.min_base} answers"
+    if status == "secondary":
+        return "Not shown: protects a smaller group"
+    if status == "caution":
+        return f"Treat with caution: under {options.caution_base} answers"
+    return ""
