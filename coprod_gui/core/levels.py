@@ -1,0 +1,190 @@
+"""How common co-production is (DESIGN.md §4): shares with Wilson 95% intervals.
+
+Why Wilson: a normal-approximation interval misbehaves for small groups and for shares
+near 0 % or 100 % (it can go below zero); Wilson's score interval does not. Weighted
+shares use the Kish effective base, n_eff = (Σw)² / Σw², in place of n, because unequal
+weights make a sample worth fewer respondents than it has (the interval must widen).
+
+Conventions (docs/architecture.md): an item counts as "done regularly" when its score is
+at least ``ItemInfo.regular_from``; a respondent does "at least one activity of the form
+regularly" when any answered item of that form is; respondents who answered none of the
+form's items are left out of that share. Percentages are 0–100.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+from .results import ItemLevel, Level
+from .types import ItemInfo
+
+Z95 = 1.959963984540054
+"""The 97.5th percentile of the standard normal: a two-sided 95% interval."""
+
+
+def wilson_interval(successes: float, n: float, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a proportion, as (low, high) on 0–1.
+
+    ``successes`` and ``n`` may be non-integer (a weighted share times the effective
+    base, and the effective base). ``n`` of zero gives (nan, nan).
+    """
+    if n <= 0:
+        return math.nan, math.nan
+    p = min(max(successes / n, 0.0), 1.0)
+    z2 = z * z
+    denom = 1 + z2 / n
+    centre = (p + z2 / (2 * n)) / denom
+    half = z / denom * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    return max(centre - half, 0.0), min(centre + half, 1.0)
+
+
+def effective_base(weights: np.ndarray) -> float:
+    """Kish's effective sample size (Σw)² / Σw² of positive weights."""
+    w = np.asarray(weights, dtype=float)
+    sq = float(w @ w)
+    return float(w.sum() ** 2 / sq) if sq > 0 else 0.0
+
+
+def weighted_share(
+    flags: pd.Series | np.ndarray, weights: pd.Series | np.ndarray | None = None
+) -> Level:
+    """The share (0–100) of respondents whose flag is 1, among those with a flag.
+
+    ``flags`` holds 1/0 (or True/False) with NaN for "not answered". With ``weights``
+    the share is Σw·flag / Σw over respondents with a flag and a positive weight, the
+    interval is Wilson's on the effective base, and ``effective_base`` is reported.
+    ``base`` is always the unweighted number of respondents counted.
+    """
+    f = _as_float(flags)
+    ok = ~np.isnan(f)
+    if weights is not None:
+        w = _as_float(weights)
+        ok &= np.isfinite(w) & (w > 0)
+    base = int(ok.sum())
+    if base == 0:
+        return Level(None, None, None, 0, 0.0 if weights is not None else None)
+    hits = f[ok] > 0
+    if weights is None:
+        p = float(hits.mean())
+        low, high = wilson_interval(float(hits.sum()), base)
+        return Level(100 * p, 100 * low, 100 * high, base)
+    wk = w[ok]
+    p = float(wk @ hits / wk.sum())
+    n_eff = effective_base(wk)
+    low, high = wilson_interval(p * n_eff, n_eff)
+    return Level(100 * p, 100 * low, 100 * high, base, n_eff)
+
+
+def _as_float(values: pd.Series | np.ndarray) -> np.ndarray:
+    """Numbers as a float array, anything missing or non-numeric as NaN."""
+    if isinstance(values, pd.Series):
+        return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        return _as_float(pd.Series(np.asarray(values, dtype=object)))
+
+
+# --------------------------------------------------------------------------- flags
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", str(text).lower()).strip()
+
+
+def regular_from(item: ItemInfo, threshold: str | None) -> int:
+    """The lowest score of ``item`` that counts as regular for a threshold label.
+
+    ``None`` keeps the item's own ``regular_from`` (from the mapping's threshold). A
+    label such as ``"often"`` is translated to the item's scale by the equivalences of
+    :func:`scales.threshold_position` ("often" is "at least weekly" on a monthly/weekly
+    scale), else looked up among the item's own answer labels (case and punctuation
+    ignored); an item whose scale has no such answer is a plain-English error.
+    """
+    if threshold is None:
+        return item.regular_from
+    from .scales import threshold_position
+
+    position = threshold_position(item.scale, threshold)
+    if position is not None:
+        return position
+    wanted = _norm(threshold)
+    for score, text in enumerate(item.labels):
+        if _norm(text) == wanted:
+            return score
+    raise InputError(
+        f"The threshold answer {threshold!r} is not one of the answers to the question "
+        f"{item.source!r} ({', '.join(item.labels)}).",
+        hint="Choose a threshold that is one of its answers, or leave the threshold as it was.",
+    )
+
+
+def regular_flags(
+    data: pd.DataFrame, items: Sequence[ItemInfo], threshold: str | None = None
+) -> pd.DataFrame:
+    """1.0 where an item is done regularly, 0.0 where not, NaN where not answered."""
+    out = {}
+    for item in items:
+        scores = data[item.column].to_numpy(dtype=float, na_value=np.nan)
+        flag = (scores >= regular_from(item, threshold)).astype(float)
+        flag[np.isnan(scores)] = np.nan
+        out[item.column] = flag
+    return pd.DataFrame(out, index=data.index, columns=[i.column for i in items])
+
+
+def any_regular(flags: pd.DataFrame) -> pd.Series:
+    """1.0 if any answered item is done regularly, 0.0 if none, NaN if none answered."""
+    values = flags.to_numpy(dtype=float, na_value=np.nan)
+    answered = (~np.isnan(values)).any(axis=1) if values.shape[1] else np.zeros(len(flags), bool)
+    out = np.where(answered, (np.nan_to_num(values, nan=0.0) > 0).any(axis=1), np.nan)
+    return pd.Series(out.astype(float), index=flags.index)
+
+
+def item_levels(
+    flags: pd.DataFrame, items: Sequence[ItemInfo], weights: pd.Series | None = None
+) -> list[ItemLevel]:
+    """Share doing each activity regularly, one :class:`ItemLevel` per item."""
+    out = []
+    for item in items:
+        lv = weighted_share(flags[item.column], weights)
+        out.append(
+            ItemLevel(
+                lv.percent,
+                lv.ci_low,
+                lv.ci_high,
+                lv.base,
+                lv.effective_base,
+                column=item.column,
+                question=item.source,
+                form=item.form,
+                area=item.area,
+            )
+        )
+    return out
+
+
+def levels_by_group(
+    flags: pd.Series, groups: pd.Series, weights: pd.Series | None = None
+) -> dict[str, Level]:
+    """The share of ``flags`` within each group (category order; unused groups skipped).
+
+    Respondents with no group (NaN) are left out of every group.
+    """
+    if not isinstance(groups.dtype, pd.CategoricalDtype):
+        groups = groups.astype("category")
+    codes = groups.cat.codes.to_numpy()
+    f = np.asarray(flags, dtype=float)
+    w = None if weights is None else np.asarray(weights, dtype=float)
+    out: dict[str, Level] = {}
+    for k, name in enumerate(groups.cat.categories):
+        mask = codes == k
+        if not mask.any():
+            continue
+        out[str(name)] = weighted_share(f[mask], None if w is None else w[mask])
+    return out
