@@ -22,6 +22,17 @@ from .errors import InputError
 _RETRY_WINERRORS = {5, 32, 33}
 
 
+def _read_umask() -> int:
+    """The process umask (read once at import, while only one thread runs)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = 0o666 & ~_read_umask()
+"""mkstemp creates 0600 files; outputs get the mode a normal save would give them."""
+
+
 def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]) -> Path:
     """Call ``write(fh)`` on a temp file beside ``path``, then rename it into place."""
     target = Path(path)
@@ -46,6 +57,8 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
+        if os.name == "posix":
+            os.chmod(tmp, _FILE_MODE)
         _replace_with_retry(tmp, target)
     except OSError as exc:
         raise InputError(
