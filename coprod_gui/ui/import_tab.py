@@ -1,0 +1,556 @@
+"""The Import tab: files, sheet and header row, preview, mapping editor, recoding, quality.
+
+Why the tab only shows and edits: reading, preparing and the recoding preview are jobs the
+main window runs in the worker; the tab emits what the officer asked for and shows what
+comes back. The mapping editor uses ordinary controls: a list of constructs, and for the
+chosen construct a list of the survey's columns with check boxes, the suggested ones first
+with how sure the suggestion is.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.constructs import BY_NAME, CONSTRUCTS, DRIVERS, OUTCOMES
+from .table_models import DataFrameModel, RowsModel
+
+if TYPE_CHECKING:
+    from ..core.types import DataQuality, Mapping, RawTable, Suggestion
+    from .jobs import LoadedSurvey
+
+ROLE_HEADINGS = {
+    "outcome": "Co-production",
+    "driver": "Possible drivers",
+    "control": "Who residents are",
+    "structure": "Council, weight and ID",
+}
+CONSTRUCT_ROLE = Qt.ItemDataRole.UserRole
+COLUMN_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def essentials_missing(mapping: Mapping | None) -> str:
+    """Why the analysis cannot run yet, or "" when a form and a driver are mapped."""
+    if mapping is None:
+        return "Open a survey first."
+    needs = []
+    if not any(mapping.has(o) for o in OUTCOMES):
+        needs.append("at least one form of co-production")
+    if not any(mapping.has(d) for d in DRIVERS):
+        needs.append("at least one possible driver (for example feeling able to make a difference)")
+    if not needs:
+        return ""
+    return "To run the analysis, match " + " and ".join(needs) + " to columns of the survey."
+
+
+def quality_html(tables: list[RawTable], quality: DataQuality | None, problem: str | None) -> str:
+    """The data-quality report in plain English (what, where, how many, what we did)."""
+    esc = html.escape
+    parts = ["<h3>What we found in the data</h3>"]
+    if quality is not None and quality.rows_per_file:
+        parts.append("<p>Rows read per file:</p><ul>")
+        parts += [f"<li>{esc(f)}: {n:,} rows</li>" for f, n in quality.rows_per_file.items()]
+        parts.append("</ul>")
+    else:
+        parts.append("<ul>")
+        parts += [f"<li>{esc(t.name)}: {len(t.frame):,} rows</li>" for t in tables]
+        parts.append("</ul>")
+    said = {i.message for i in quality.issues} if quality is not None else set()
+    notes = [(t.name, n) for t in tables for n in t.notes if n not in said]
+    renamed = [(t.name, old, new, why) for t in tables for old, new, why in t.renamed_headers]
+    if notes or renamed:
+        parts.append("<h4>Reading the files</h4><ul>")
+        parts += [f"<li>{esc(name)}: {esc(note)}</li>" for name, note in notes]
+        parts += [
+            f"<li>{esc(name)}: column heading {esc(repr(old))} is shown as "
+            f"{esc(repr(new))} ({esc(why)})</li>"
+            for name, old, new, why in renamed
+        ]
+        parts.append("</ul>")
+    if problem:
+        parts.append(f"<h4>Before the analysis can run</h4><p>{esc(problem)}</p>")
+    if quality is not None:
+        order = {"error": 0, "warning": 1, "info": 2}
+        heading = {"error": "Problems", "warning": "Please check", "info": "For information"}
+        issues = sorted(quality.issues, key=lambda i: order.get(i.severity, 3))
+        current = None
+        for issue in issues:
+            if issue.severity != current:
+                if current is not None:
+                    parts.append("</ul>")
+                parts.append(f"<h4>{heading.get(issue.severity, 'Notes')}</h4><ul>")
+                current = issue.severity
+            text = esc(issue.message)
+            if issue.column and issue.column not in issue.message:
+                text = f"<b>{esc(issue.column)}</b>: {text}"
+            if issue.source and len(tables) > 1 and issue.source not in issue.message:
+                text = f"<b>{esc(issue.source)}</b> — {text}"
+            if issue.count and f"{issue.count}" not in issue.message.replace(",", ""):
+                text += f" ({issue.count:,} answers)"
+            if issue.examples:
+                text += " Examples: " + ", ".join(esc(repr(e)) for e in issue.examples[:5]) + "."
+            if issue.action:
+                text += f" <i>What we did: {esc(issue.action)}</i>"
+            parts.append(f"<li>{text}</li>")
+        if current is not None:
+            parts.append("</ul>")
+        if not issues:
+            parts.append("<p>No problems found.</p>")
+    elif not problem:
+        parts.append("<p>The full check runs when the questions are matched.</p>")
+    return "\n".join(parts)
+
+
+class ImportTab(QWidget):
+    """Files, preview and the mapping editor; emits what the officer asks for."""
+
+    add_files_requested = Signal()
+    remove_file_requested = Signal(int)
+    reread_requested = Signal(int, object, int)  # file index, sheet or None, 0-based header row
+    mapping_edited = Signal()
+    preview_requested = Signal(int, str)  # table index, column
+    run_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.loaded: LoadedSurvey | None = None
+        self._mapping: Mapping | None = None
+        self._suggestions: dict[tuple[str, str], Suggestion] = {}
+        self._columns: list[tuple[int, str]] = []  # (table index, column) across files
+        self._filling = False
+        self.recode_column = ""  # the column the recoding table shows
+        self._build()
+
+    # ------------------------------------------------------------------ layout
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+
+        files_box = QGroupBox("Survey files", self)
+        files_layout = QHBoxLayout(files_box)
+        self.files_list = QListWidget(files_box)
+        self.files_list.setAccessibleName("Survey files")
+        self.files_list.setMaximumHeight(90)
+        self.files_list.currentRowChanged.connect(self._on_file_selected)
+        files_layout.addWidget(self.files_list, 3)
+        buttons = QVBoxLayout()
+        self.add_button = QPushButton("&Add files…", files_box)
+        self.add_button.setAccessibleName("Add survey files")
+        self.add_button.clicked.connect(self.add_files_requested)
+        self.remove_button = QPushButton("Remo&ve file", files_box)
+        self.remove_button.setAccessibleName("Remove the selected file")
+        self.remove_button.clicked.connect(self._on_remove)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        files_layout.addLayout(buttons)
+        form = QFormLayout()
+        self.sheet_combo = QComboBox(files_box)
+        self.sheet_combo.setAccessibleName("Sheet with the answers")
+        self.header_spin = QSpinBox(files_box)
+        self.header_spin.setRange(1, 1000)
+        self.header_spin.setAccessibleName("Row with the column headings")
+        self.header_spin.setToolTip("The row of the sheet that holds the question headings")
+        self.reread_button = QPushButton("&Read again", files_box)
+        self.reread_button.setAccessibleName("Read the file again with this sheet and heading row")
+        self.reread_button.clicked.connect(self._on_reread)
+        form.addRow("&Sheet:", self.sheet_combo)
+        form.addRow("&Headings on row:", self.header_spin)
+        form.addRow("", self.reread_button)
+        files_layout.addLayout(form, 2)
+        outer.addWidget(files_box)
+
+        self.inner_tabs = QTabWidget(self)
+        self.inner_tabs.setAccessibleName("Import steps")
+        self.inner_tabs.addTab(self._build_mapping(), "&Match questions")
+        self.preview_model = DataFrameModel(parent=self)
+        self.preview_view = QTableView(self)
+        self.preview_view.setModel(self.preview_model)
+        self.preview_view.setAccessibleName("Preview of the survey data")
+        header = self.preview_view.horizontalHeader()
+        header.setDefaultSectionSize(160)
+        header.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # question ends differ
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.preview_view.setWordWrap(False)
+        self.preview_view.verticalHeader().setDefaultSectionSize(
+            self.preview_view.fontMetrics().height() + 6
+        )
+        self.inner_tabs.addTab(self.preview_view, "&Preview of the data")
+        self.quality_view = QTextBrowser(self)
+        self.quality_view.setAccessibleName("Data quality report")
+        self.inner_tabs.addTab(self.quality_view, "Data &quality")
+        outer.addWidget(self.inner_tabs, 1)
+
+        run_row = QHBoxLayout()
+        self.run_hint = QLabel(essentials_missing(None), self)
+        self.run_hint.setWordWrap(True)
+        self.run_hint.setAccessibleName("What is needed before the analysis can run")
+        self.run_button = QPushButton("Run a&nalysis", self)
+        self.run_button.setAccessibleName("Run analysis")
+        self.run_button.setDefault(True)
+        self.run_button.setEnabled(False)
+        self.run_button.setMinimumWidth(160)
+        self.run_button.clicked.connect(self.run_requested)
+        run_row.addWidget(self.run_hint, 1)
+        run_row.addWidget(self.run_button)
+        outer.addLayout(run_row)
+        self._set_file_controls(False)
+
+    def _build_mapping(self) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        intro = QLabel(
+            "Pick a topic on the left, then tick the survey columns that measure it. "
+            "Suggested columns come first, with how sure the suggestion is.",
+            page,
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        split = QSplitter(Qt.Orientation.Horizontal, page)
+
+        self.constructs_list = QListWidget(split)
+        self.constructs_list.setAccessibleName("Topics to match")
+        self.constructs_list.setWordWrap(True)
+        self.constructs_list.currentItemChanged.connect(self._on_construct_selected)
+
+        middle = QWidget(split)
+        mid_layout = QVBoxLayout(middle)
+        mid_layout.setContentsMargins(0, 0, 0, 0)
+        self.column_filter = QLineEdit(middle)
+        self.column_filter.setPlaceholderText("Find a column…")
+        self.column_filter.setAccessibleName("Find a column")
+        self.column_filter.setClearButtonEnabled(True)
+        self.column_filter.textChanged.connect(self._apply_filter)
+        self.columns_list = QListWidget(middle)
+        self.columns_list.setAccessibleName("Survey columns for this topic")
+        self.columns_list.setWordWrap(True)
+        self.columns_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.columns_list.itemChanged.connect(self._on_column_toggled)
+        self.columns_list.currentItemChanged.connect(self._on_column_selected)
+        mid_layout.addWidget(self.column_filter)
+        mid_layout.addWidget(self.columns_list, 1)
+
+        right = QWidget(split)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.recode_title = QLabel("Choose a column to see how its answers will be scored.", right)
+        self.recode_title.setWordWrap(True)
+        self.reverse_check = QCheckBox("This question is worded &against its topic", right)
+        self.reverse_check.setToolTip(
+            "For example 'It is too difficult for someone like me to make a difference': "
+            "its scores are turned round so that high always means more."
+        )
+        self.reverse_check.setAccessibleName("Reverse the scores of this column")
+        self.reverse_check.setEnabled(False)
+        self.reverse_check.toggled.connect(self._on_reverse_toggled)
+        self.recode_model = RowsModel(parent=self)
+        self.recode_view = QTableView(right)
+        self.recode_view.setModel(self.recode_model)
+        self.recode_view.setAccessibleName("How the answers will be scored")
+        self.recode_view.horizontalHeader().setStretchLastSection(True)
+        self.recode_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        right_layout.addWidget(self.recode_title)
+        right_layout.addWidget(self.reverse_check)
+        right_layout.addWidget(self.recode_view, 1)
+
+        split.addWidget(self.constructs_list)
+        split.addWidget(middle)
+        split.addWidget(right)
+        self.constructs_list.setMinimumWidth(300)
+        split.setSizes([340, 520, 420])
+        layout.addWidget(split, 1)
+        return page
+
+    # ------------------------------------------------------------------ filling
+
+    def set_busy(self, busy: bool) -> None:
+        has = self.loaded is not None
+        self.add_button.setEnabled(not busy)
+        self._set_file_controls(has and not busy)
+        self._update_run_state(busy)
+
+    def _set_file_controls(self, enabled: bool) -> None:
+        for w in (self.remove_button, self.sheet_combo, self.header_spin, self.reread_button):
+            w.setEnabled(enabled)
+        if enabled and self.sheet_combo.count() <= 1:
+            self.sheet_combo.setEnabled(False)
+
+    def set_survey(self, loaded: LoadedSurvey) -> None:
+        """Show a freshly read survey and its suggested mapping."""
+        self.loaded = loaded
+        self._mapping = copy.deepcopy(loaded.mapping)
+        self._suggestions = {(s.construct, s.column): s for s in loaded.suggestions}
+        seen: set[str] = set()
+        self._columns = []
+        for i, table in enumerate(loaded.tables):
+            for column in table.frame.columns:
+                if str(column) not in seen:
+                    seen.add(str(column))
+                    self._columns.append((i, str(column)))
+        self.files_list.blockSignals(True)
+        self.files_list.clear()
+        for table in loaded.tables:
+            item = QListWidgetItem(
+                f"{table.name} — {len(table.frame):,} rows, {len(table.frame.columns)} columns"
+            )
+            self.files_list.addItem(item)
+        self.files_list.blockSignals(False)
+        self.files_list.setCurrentRow(0)
+        self._on_file_selected(0)
+        self._fill_constructs()
+        self.set_quality(loaded.quality, loaded.quality_problem)
+        self._update_run_state(False)
+
+    def mapping(self) -> Mapping | None:
+        """The mapping as the officer has edited it (a copy)."""
+        return copy.deepcopy(self._mapping)
+
+    def set_mapping(self, mapping: Mapping) -> None:
+        """Replace the mapping (e.g. loaded from a file) and refresh the editor."""
+        self._mapping = copy.deepcopy(mapping)
+        self._fill_constructs()
+        self._update_run_state(False)
+
+    def set_quality(self, quality: DataQuality | None, problem: str | None = None) -> None:
+        tables = self.loaded.tables if self.loaded else []
+        self.quality_view.setHtml(quality_html(tables, quality, problem))
+
+    def set_recode_preview(self, column: str, frame: Any) -> None:
+        """Show ``recode_preview``'s table (answer, count, score, what happens)."""
+        rows = []
+        for answer, count, score, what in frame.itertuples(index=False, name=None):
+            rows.append([str(answer), int(count), score, str(what)])
+        self.recode_model.set_rows(["Answer", "Count", "Score", "What happens"], rows)
+        self.recode_view.resizeColumnsToContents()
+        self.recode_column = column
+        self.recode_title.setText(f"How the answers in “{column}” will be scored:")
+
+    def _on_file_selected(self, row: int) -> None:
+        if self.loaded is None or not 0 <= row < len(self.loaded.tables):
+            self.preview_model.set_frame(None)
+            return
+        table = self.loaded.tables[row]
+        self.sheet_combo.clear()
+        if table.sheets:
+            self.sheet_combo.addItems(table.sheets)
+            if table.sheet in table.sheets:
+                self.sheet_combo.setCurrentIndex(table.sheets.index(table.sheet))
+        else:
+            self.sheet_combo.addItem("(one table)")
+        self.header_spin.setValue(table.header_row + 1)
+        self._set_file_controls(True)
+        self.preview_model.set_frame(table.frame, table.variable_labels)
+
+    def _on_remove(self) -> None:
+        row = self.files_list.currentRow()
+        if row >= 0:
+            self.remove_file_requested.emit(row)
+
+    def _on_reread(self) -> None:
+        row = self.files_list.currentRow()
+        if self.loaded is None or row < 0:
+            return
+        table = self.loaded.tables[row]
+        sheet = self.sheet_combo.currentText() if table.sheets else None
+        self.reread_requested.emit(row, sheet, self.header_spin.value() - 1)
+
+    def _fill_constructs(self) -> None:
+        current = self.current_construct()
+        self.constructs_list.blockSignals(True)
+        self.constructs_list.clear()
+        role = None
+        select_row = 0
+        for construct in CONSTRUCTS:
+            if construct.role != role:
+                role = construct.role
+                heading = QListWidgetItem(ROLE_HEADINGS[role])
+                heading.setFlags(Qt.ItemFlag.NoItemFlags)
+                font = heading.font()
+                font.setBold(True)
+                heading.setFont(font)
+                self.constructs_list.addItem(heading)
+            item = QListWidgetItem(self._construct_text(construct.name))
+            item.setData(CONSTRUCT_ROLE, construct.name)
+            item.setToolTip(self._construct_tip(construct.name))
+            self.constructs_list.addItem(item)
+            if construct.name == (current or OUTCOMES[0]):
+                select_row = self.constructs_list.count() - 1
+        self.constructs_list.blockSignals(False)
+        self.constructs_list.setCurrentRow(select_row)
+
+    def _construct_text(self, name: str) -> str:
+        columns = self._mapping.get(name) if self._mapping else []
+        label = BY_NAME[name].label
+        if not columns:
+            return f"{label} — not matched"
+        sure = [
+            self._suggestions[(name, c)].confidence
+            for c in columns
+            if (name, c) in self._suggestions
+        ]
+        how = f", {min(sure):.0%} sure" if sure and len(sure) == len(columns) else ""
+        count = f"{len(columns)} columns" if len(columns) > 1 else "1 column"
+        return f"{label} — {count}{how}"
+
+    def _construct_tip(self, name: str) -> str:
+        columns = self._mapping.get(name) if self._mapping else []
+        lines = [BY_NAME[name].description]
+        lines += [f"• {c}" for c in columns]
+        return "\n".join(lines)
+
+    def current_construct(self) -> str | None:
+        item = self.constructs_list.currentItem()
+        return item.data(CONSTRUCT_ROLE) if item is not None else None
+
+    def _on_construct_selected(self, item: QListWidgetItem | None, _prev: Any = None) -> None:
+        name = item.data(CONSTRUCT_ROLE) if item is not None else None
+        self._filling = True
+        self.columns_list.clear()
+        self._filling = False
+        if not name or self._mapping is None:
+            return
+        chosen = self._mapping.get(name)
+        used_by: dict[str, str] = {}
+        for other, cols in self._mapping.columns.items():
+            if other != name:
+                for c in cols:
+                    used_by.setdefault(c, BY_NAME[other].label if other in BY_NAME else other)
+
+        def rank(entry: tuple[int, str]) -> tuple[int, float, int]:
+            column = entry[1]
+            sug = self._suggestions.get((name, column))
+            first = 0 if column in chosen else 1 if sug else 2
+            return (first, -(sug.confidence if sug else 0.0), self._columns.index(entry))
+
+        self._filling = True
+        for table_index, column in sorted(self._columns, key=rank):
+            text = column
+            question = self.loaded.tables[table_index].question_text(column) if self.loaded else ""
+            if question and question != column:
+                text += f" — {question}"
+            sug = self._suggestions.get((name, column))
+            if sug is not None:
+                text = f"Suggested, {sug.confidence:.0%} sure:  {text}"
+            if column in used_by:
+                text += f"  (used for {used_by[column]})"
+            item_ = QListWidgetItem(text)
+            item_.setData(COLUMN_ROLE, (table_index, column))
+            item_.setFlags(item_.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item_.setCheckState(
+                Qt.CheckState.Checked if column in chosen else Qt.CheckState.Unchecked
+            )
+            tip = [question or column]
+            if sug is not None:
+                tip.append(f"Why suggested: {sug.reason}")
+            item_.setToolTip("\n".join(tip))
+            self.columns_list.addItem(item_)
+        self._filling = False
+        self._apply_filter(self.column_filter.text())
+        if self.columns_list.count():
+            self.columns_list.setCurrentRow(0)
+
+    def _apply_filter(self, text: str) -> None:
+        needle = text.strip().lower()
+        for i in range(self.columns_list.count()):
+            item = self.columns_list.item(i)
+            item.setHidden(bool(needle) and needle not in item.text().lower())
+
+    def column_items(self) -> list[QListWidgetItem]:
+        return [self.columns_list.item(i) for i in range(self.columns_list.count())]
+
+    def set_column_checked(self, column: str, checked: bool) -> None:
+        """Tick or untick ``column`` for the current topic (as a click would)."""
+        for item in self.column_items():
+            if item.data(COLUMN_ROLE)[1] == column:
+                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+                return
+        raise KeyError(column)
+
+    def select_construct(self, name: str) -> None:
+        for i in range(self.constructs_list.count()):
+            if self.constructs_list.item(i).data(CONSTRUCT_ROLE) == name:
+                self.constructs_list.setCurrentRow(i)
+                return
+        raise KeyError(name)
+
+    def _on_column_toggled(self, item: QListWidgetItem) -> None:
+        if self._filling or self._mapping is None:
+            return
+        name = self.current_construct()
+        if not name:
+            return
+        column = item.data(COLUMN_ROLE)[1]
+        checked = item.checkState() == Qt.CheckState.Checked
+        columns = self._mapping.get(name)
+        if checked and column not in columns:
+            if not BY_NAME[name].multi:
+                columns = []
+                self._filling = True
+                for other in self.column_items():
+                    if other is not item:
+                        other.setCheckState(Qt.CheckState.Unchecked)
+                self._filling = False
+            columns.append(column)
+        elif not checked and column in columns:
+            columns.remove(column)
+        if columns:
+            self._mapping.columns[name] = columns
+        else:
+            self._mapping.columns.pop(name, None)
+        current = self.constructs_list.currentItem()
+        if current is not None:
+            current.setText(self._construct_text(name))
+            current.setToolTip(self._construct_tip(name))
+        self._update_run_state(False)
+        self.mapping_edited.emit()
+
+    def _on_column_selected(self, item: QListWidgetItem | None, _prev: Any = None) -> None:
+        if self._filling or item is None or self._mapping is None:
+            self.reverse_check.setEnabled(False)
+            return
+        table_index, column = item.data(COLUMN_ROLE)
+        self.reverse_check.blockSignals(True)
+        self.reverse_check.setChecked(column in self._mapping.reverse)
+        self.reverse_check.blockSignals(False)
+        self.reverse_check.setEnabled(True)
+        self.preview_requested.emit(table_index, column)
+
+    def _on_reverse_toggled(self, checked: bool) -> None:
+        item = self.columns_list.currentItem()
+        if item is None or self._mapping is None:
+            return
+        table_index, column = item.data(COLUMN_ROLE)
+        if checked and column not in self._mapping.reverse:
+            self._mapping.reverse.append(column)
+        elif not checked and column in self._mapping.reverse:
+            self._mapping.reverse.remove(column)
+        self.mapping_edited.emit()
+        self.preview_requested.emit(table_index, column)
+
+    def _update_run_state(self, busy: bool) -> None:
+        why = essentials_missing(self._mapping)
+        self.run_hint.setText(why or "Ready: the analysis takes a few seconds.")
+        self.run_button.setEnabled(not why and not busy)

@@ -1,0 +1,347 @@
+"""The window's long jobs as plain functions: read, analyse, preview, brief, export.
+
+Why here and not in the widgets: each job runs on a worker thread
+(:class:`~coprod_gui.ui.worker.TaskRunner`) and must never touch a widget; as plain
+functions of their inputs they can be tested without a window (Orange's ``run(data,
+state)``). Every heavy import (pandas, statsmodels, matplotlib, python-docx) happens
+inside the job, on the worker thread, so the window opens before they are loaded.
+
+Each ``*_job`` returns a :data:`~coprod_gui.ui.worker.Job`: a callable taking the
+``progress(fraction, message)`` and ``is_cancelled()`` hooks.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..core.errors import InputError
+from ..core.progress import CancelFn, ProgressFn, check_cancelled, slice_progress
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..core.results import AnalysisResult
+    from ..core.types import DataQuality, Mapping, RawTable, Suggestion, SurveyFrame
+    from ..report.options import BriefOptions
+    from .worker import Job
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LoadedSurvey:
+    """What reading gives the Import tab: the tables, a suggested mapping, and the checks."""
+
+    paths: list[Path]
+    tables: list[RawTable]
+    mapping: Mapping
+    suggestions: list[Suggestion]
+    quality: DataQuality | None = None  # from preparing with the suggested mapping
+    quality_problem: str | None = None  # why preparing was not possible, in plain words
+    thread_id: int = 0  # the thread that did the work (tests check it is not the GUI's)
+
+
+@dataclass
+class Analysed:
+    """What the analysis gives the Results and Report tabs."""
+
+    survey: SurveyFrame
+    result: AnalysisResult
+    figures: dict[str, tuple[Any, str]] = field(default_factory=dict)  # name -> (Figure, alt)
+    prerendered: dict[str, Any] = field(default_factory=dict)  # name -> (Agg renderer, key)
+    thread_id: int = 0
+
+
+@dataclass
+class Exported:
+    """Files written by an export."""
+
+    files: dict[str, Path]
+    thread_id: int = 0
+
+    @property
+    def folder(self) -> Path:
+        return next(iter(self.files.values())).parent
+
+
+def _thread_id() -> int:
+    import threading
+
+    return threading.get_ident()
+
+
+def read_tables(
+    paths: Sequence[Path],
+    overrides: dict[Path, tuple[str | None, int | None]] | None,
+    progress: ProgressFn,
+    is_cancelled: CancelFn,
+) -> list[RawTable]:
+    """Read each file, with the officer's sheet / header-row choices where given."""
+    from ..core.reading import read_survey
+
+    overrides = overrides or {}
+    tables = []
+    n = max(len(paths), 1)
+    for i, path in enumerate(paths):
+        check_cancelled(is_cancelled)
+        sheet, header_row = overrides.get(Path(path), (None, None))
+        tables.append(
+            read_survey(
+                path,
+                sheet=sheet,
+                header_row=header_row,
+                progress=slice_progress(progress, i / n, (i + 1) / n),
+                is_cancelled=is_cancelled,
+            )
+        )
+    return tables
+
+
+def load_job(
+    paths: Sequence[Path],
+    overrides: dict[Path, tuple[str | None, int | None]] | None = None,
+    mapping: Mapping | None = None,
+) -> Job:
+    """Read the files, suggest a mapping (or keep ``mapping``), and check the data."""
+    paths = [Path(p) for p in paths]
+
+    def job(progress: ProgressFn, is_cancelled: CancelFn) -> LoadedSurvey:
+        from ..core.mapping import suggest_mapping
+
+        tables = read_tables(paths, overrides, slice_progress(progress, 0.0, 0.7), is_cancelled)
+        check_cancelled(is_cancelled)
+        progress(0.7, "Suggesting which questions measure what")
+        suggested, suggestions = suggest_mapping(tables)
+        used = mapping if mapping is not None else suggested
+        loaded = LoadedSurvey(paths, tables, used, suggestions, thread_id=_thread_id())
+        check_cancelled(is_cancelled)
+        loaded.quality, loaded.quality_problem = check_quality(
+            tables, used, slice_progress(progress, 0.75, 1.0), is_cancelled
+        )
+        progress(1.0, f"Read {sum(len(t.frame) for t in tables):,} rows")
+        return loaded
+
+    return job
+
+
+def check_quality(
+    tables: list[RawTable], mapping: Mapping, progress: ProgressFn, is_cancelled: CancelFn
+) -> tuple[DataQuality | None, str | None]:
+    """Prepare the survey to collect the data-quality report; a mapping problem is a note."""
+    from ..core.prepare import prepare
+
+    try:
+        survey = prepare(tables, mapping, progress=progress, is_cancelled=is_cancelled)
+    except InputError as exc:
+        return None, f"{exc.message} {exc.hint or ''}".strip()
+    return survey.quality, None
+
+
+def analyse_job(
+    tables: list[RawTable],
+    mapping: Mapping,
+    options: Any = None,
+    brief_options: BriefOptions | None = None,
+    with_charts: bool = True,
+    pixel_ratio: float = 1.0,
+) -> Job:
+    """Prepare and analyse, then draw the charts on fresh Figures (still off the GUI thread)."""
+
+    def job(progress: ProgressFn, is_cancelled: CancelFn) -> Analysed:
+        from ..core.pipeline import analyse_tables
+
+        survey, result = analyse_tables(
+            tables,
+            mapping,
+            options,
+            progress=slice_progress(progress, 0.0, 0.9 if with_charts else 1.0),
+            is_cancelled=is_cancelled,
+        )
+        out = Analysed(survey, result, thread_id=_thread_id())
+        if with_charts:
+            check_cancelled(is_cancelled)
+            progress(0.9, "Drawing the charts")
+            out.figures = draw_figures(result, brief_options)
+            out.prerendered = prerender(out.figures, pixel_ratio)
+            from . import plot_canvas  # noqa: F401  (imported here, not on the GUI thread)
+        progress(1.0, "Analysis finished")
+        return out
+
+    return job
+
+
+CHART_DPI = 100
+"""Screen resolution of the charts in the window (the exports use their own)."""
+
+CHART_TITLES: dict[str, str] = {
+    "levels": "How common it is",
+    "drivers": "What goes with it",
+    "efficacy": "Feeling able to make a difference",
+}
+
+
+def draw_figures(
+    result: AnalysisResult, brief_options: BriefOptions | None = None
+) -> dict[str, tuple[Any, str]]:
+    """The report's charts on new Figures: name -> (Figure, alt text). No pyplot."""
+    from matplotlib.figure import Figure
+
+    from ..report.charts import CHARTS, chart_height
+    from ..report.options import BriefOptions
+
+    options = brief_options or BriefOptions()
+    figures: dict[str, tuple[Any, str]] = {}
+    for name, (draw, (width, _height)) in CHARTS.items():
+        fig = Figure(
+            figsize=(width, chart_height(name, result, options)),
+            dpi=CHART_DPI,
+            layout="constrained",
+        )
+        alt = draw(fig, result, options)
+        figures[name] = (fig, str(alt or CHART_TITLES.get(name, name)))
+    return figures
+
+
+def prerender(figures: dict[str, tuple[Any, str]], pixel_ratio: float = 1.0) -> dict[str, Any]:
+    """Draw each figure once with Agg here in the worker; the window's canvas adopts the
+    pixels instead of drawing on the GUI thread (see :mod:`.plot_canvas`).
+
+    ``pixel_ratio`` is the screen's (1.5 at 150% scaling): the figure is drawn at the
+    resolution the Qt canvas will use there, so the pixels still match.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    out = {}
+    for name, (fig, _alt) in figures.items():
+        agg = FigureCanvasAgg(fig)  # remembers the figure's own dpi as its base
+        if pixel_ratio and pixel_ratio != 1.0:
+            fig.set_dpi(fig.dpi * pixel_ratio)
+        agg.draw()
+        out[name] = (agg.renderer, agg._lastKey)
+    return out
+
+
+def recode_preview_job(table: RawTable, column: str, mapping: Mapping) -> Job:
+    """How each answer in ``column`` will be scored (answer, count, score, what happens)."""
+
+    def job(progress: ProgressFn, is_cancelled: CancelFn) -> pd.DataFrame:
+        from ..core.scales import recode_preview
+
+        check_cancelled(is_cancelled)
+        return recode_preview(
+            table.frame[column],
+            value_labels=table.value_labels.get(column),
+            # the file's own user-missing codes too, as prepare() applies them
+            extra_missing=(*mapping.missing, *table.missing_codes.get(column, [])),
+            reverse=column in mapping.reverse,
+        )
+
+    return job
+
+
+@dataclass
+class BriefView:
+    """The brief as HTML, and the charts redrawn when the options changed."""
+
+    html: str
+    figures: dict[str, tuple[Any, str]] = field(default_factory=dict)
+    prerendered: dict[str, Any] = field(default_factory=dict)
+
+
+def brief_html_job(
+    result: AnalysisResult,
+    options: BriefOptions,
+    redraw_charts: bool = False,
+    pixel_ratio: float = 1.0,
+) -> Job:
+    """The brief as HTML for the Report tab; with ``redraw_charts`` also the charts, since
+    the small-group threshold decides which groups a chart may show."""
+
+    def job(progress: ProgressFn, is_cancelled: CancelFn) -> BriefView:
+        from ..report.brief import brief_to_html, build_brief
+
+        check_cancelled(is_cancelled)
+        view = BriefView(brief_to_html(build_brief(result, options)))
+        if redraw_charts:
+            check_cancelled(is_cancelled)
+            view.figures = draw_figures(result, options)
+            view.prerendered = prerender(view.figures, pixel_ratio)
+        return view
+
+    return job
+
+
+def export_file_job(result: AnalysisResult, options: BriefOptions, path: Path, kind: str) -> Job:
+    """Write the brief to Word (``kind="docx"``) or the results to Excel (``"xlsx"``)."""
+
+    def job(progress: ProgressFn, is_cancelled: CancelFn) -> Exported:
+        from ..report.brief import build_brief
+
+        progress(0.05, "Writing the brief")
+        brief = build_brief(result, options)
+        check_cancelled(is_cancelled)
+        progress(0.3, f"Saving {path.name}")
+        if kind == "docx":
+            from ..report.docx_writer import write_docx
+
+            written = write_docx(brief, result, path, options)
+        elif kind == "xlsx":
+            from ..report.xlsx_writer import write_xlsx
+
+            written = write_xlsx(brief, result, path, options)
+        else:
+            raise ValueError(f"unknown export kind {kind!r}")
+        progress(1.0, f"Saved {path.name}")
+        return Exported({kind: Path(written or path)}, thread_id=_thread_id())
+
+    return job
+
+
+def export_all_job(result: AnalysisResult, options: BriefOptions, folder: Path) -> Job:
+    """Write every output (Word, Excel, results.json, mapping.json) into ``folder``."""
+
+    def job(progress: ProgressFn, is_cancelled: CancelFn) -> Exported:
+        from ..report.export import export_all
+
+        files = export_all(result, folder, options, progress=progress, is_cancelled=is_cancelled)
+        return Exported({k: Path(v) for k, v in files.items()}, thread_id=_thread_id())
+
+    return job
+
+
+def save_mapping_job(mapping: Mapping, path: Path) -> Job:
+    def job(progress: ProgressFn, is_cancelled: CancelFn) -> Path:
+        from ..core.mapping import save_mapping
+
+        save_mapping(mapping, path)
+        return path
+
+    return job
+
+
+def load_mapping_job(path: Path, tables: list[RawTable]) -> Job:
+    """Load a mapping file and check every column it names is in the survey."""
+
+    def job(progress: ProgressFn, is_cancelled: CancelFn) -> Mapping:
+        from ..core.mapping import check_mapping, load_mapping, resolve_column
+
+        mapping = load_mapping(path)
+        check_mapping(mapping, tables)
+
+        def actual(name: str) -> str:
+            # The editor ticks header names; a mapping may name SPSS variable labels.
+            for table in tables:
+                column = resolve_column(table, name)
+                if column is not None:
+                    return column
+            return name
+
+        mapping.columns = {k: [actual(c) for c in v] for k, v in mapping.columns.items()}
+        mapping.reverse = [actual(c) for c in mapping.reverse]
+        return mapping
+
+    return job

@@ -1,0 +1,752 @@
+"""The main window: welcome page, Import / Results / Report tabs, menus and status bar.
+
+Why the window is thin: it owns the state (the files, the survey read, the result) and
+starts jobs (:mod:`.jobs`) on the worker (:mod:`.worker`); the tabs show things and say
+what the officer asked for. Nothing heavy is imported at module level, so the window
+shows well within 2 s; pandas, statsmodels and matplotlib load in the worker.
+
+``run_gui`` is the program's window entry (``python main.py [--demo] [FILE...]``);
+``smoke_test_window`` is the self-test's check that the window works end to end.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QWidget,
+)
+
+from .. import APP_NAME, __version__
+from . import dialogs, jobs
+from .import_tab import ImportTab
+from .report_tab import ReportTab
+from .results_tab import ResultsTab
+from .settings import Settings
+from .welcome import WelcomePage
+from .worker import TaskRunner, leave_a_core_for_the_window, warm_up_imports
+
+if TYPE_CHECKING:
+    from .jobs import Analysed, Exported, LoadedSurvey
+
+log = logging.getLogger(__name__)
+
+AUTO_RUN_DELAY_MS = 300
+
+SURVEY_FILTER = (
+    "Survey files (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt *.sav *.zsav *.dta);;All files (*)"
+)
+HOW_TO_READ = """
+<h3>How to read the results</h3>
+<p><b>Individual co-production</b> is what residents do for their own needs alongside
+services (recycling, keeping their home secure, looking after their health).
+<b>Collective co-production</b> is what they do together for their community
+(volunteering, neighbourhood groups).</p>
+<p><b>Doing co-production</b> means doing at least one of the activities asked about
+regularly (at least "sometimes", unless you chose otherwise).</p>
+<p><b>What goes with it</b> shows which attitudes go with more co-production, once the
+others and who residents are (age, gender, council...) are taken into account. A
+<i>clear link</i> is one the survey is large enough to be confident about. These are
+links, not proof of cause.</p>
+<p><b>Small groups</b>: figures about fewer residents than the "smallest group shown"
+(10 unless you change it on the Report tab) are never shown, so nobody can be identified.
+Figures about fewer than 50 residents carry a caution.</p>
+<p>The <b>technical view</b> of each table gives the model estimates, their 95% intervals
+and the number of residents used, for an analyst to check.</p>
+"""
+
+
+class MainWindow(QMainWindow):
+    """The whole program's window. Signals let tests and the self-test follow the jobs."""
+
+    survey_loaded = Signal(object)  # LoadedSurvey
+    analysis_done = Signal(object)  # Analysed
+    export_done = Signal(object)  # Exported
+    brief_shown = Signal(str)
+    job_failed = Signal(str, str)  # message, hint (after the message box)
+    job_cancelled = Signal()
+
+    def __init__(self, settings: Settings | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings or Settings()
+        self.loaded: LoadedSurvey | None = None
+        self.analysed: Analysed | None = None
+        self.paths: list[Path] = []
+        self.overrides: dict[Path, tuple[str | None, int | None]] = {}
+        self._auto_run = False
+        self._on_done: Callable[[Any], None] | None = None
+        self._on_fail: Callable[[str, str], None] | None = None
+        self._fail_title = ""
+        self.exception_bridge: dialogs.ExceptionBridge | None = None
+
+        # One worker thread for all jobs: a recoding preview or the brief never competes
+        # with an analysis for the GIL (the GUI thread would lose out), it queues behind it.
+        self.pool = QThreadPool(self)
+        self.runner = TaskRunner(self, self.pool)
+        self.runner.progress.connect(self._on_progress)
+        self.runner.finished.connect(self._on_finished)
+        self.runner.failed.connect(self._on_failed)
+        self.runner.cancelled.connect(self._on_cancelled)
+        self.runner.busy_changed.connect(self._set_busy)
+        self.preview_runner = TaskRunner(self, self.pool)
+        self.preview_runner.finished.connect(self._on_preview_ready)
+        self.preview_runner.failed.connect(self._on_preview_failed)
+        self._preview_column = ""
+        self.brief_runner = TaskRunner(self, self.pool)
+        self.brief_runner.finished.connect(self._on_brief_ready)
+        self.brief_runner.failed.connect(self._on_brief_failed)
+
+        self.setAcceptDrops(True)
+        self.setMinimumSize(900, 600)
+        self._build()
+        self._build_menus()
+        self._restore()
+        self._update_title()
+        self._set_busy(False)
+
+    # ------------------------------------------------------------------ layout
+
+    def _build(self) -> None:
+        self.stack = QStackedWidget(self)
+        self.welcome = WelcomePage(self.stack)
+        self.welcome.open_requested.connect(self.open_dialog)
+        self.welcome.example_requested.connect(self.open_example)
+        self.welcome.recent_requested.connect(lambda p: self.open_files([Path(p)]))
+        self.tabs = QTabWidget(self.stack)
+        self.tabs.setAccessibleName("Steps")
+        self.import_tab = ImportTab(self.tabs)
+        self.results_tab = ResultsTab(self.tabs)
+        self.report_tab = ReportTab(self.tabs)
+        self.tabs.addTab(self.import_tab, "&1 Import")
+        self.tabs.addTab(self.results_tab, "&2 Results")
+        self.tabs.addTab(self.report_tab, "&3 Report")
+        self.stack.addWidget(self.welcome)
+        self.stack.addWidget(self.tabs)
+        self.setCentralWidget(self.stack)
+
+        it = self.import_tab
+        it.add_files_requested.connect(self.add_files_dialog)
+        it.remove_file_requested.connect(self.remove_file)
+        it.reread_requested.connect(self.reread_file)
+        it.preview_requested.connect(self.request_recode_preview)
+        it.run_requested.connect(self.run_analysis)
+        it.mapping_edited.connect(self._on_mapping_edited)
+        rt = self.report_tab
+        rt.options_changed.connect(self._on_brief_options_changed)
+        rt.export_requested.connect(self.export_file)
+
+        bar = self.statusBar()
+        self.status_label = QLabel("Ready.", bar)
+        self.status_label.setAccessibleName("Status")
+        self.progress_bar = QProgressBar(bar)
+        self.progress_bar.setRange(0, 100)
+        self.progress_bar.setMaximumWidth(240)
+        self.progress_bar.setAccessibleName("Progress")
+        self.cancel_button = QPushButton("Cancel", bar)
+        self.cancel_button.setAccessibleName("Cancel the running job")
+        self.cancel_button.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.cancel_button.setToolTip("Stop the running job (Esc)")
+        self.cancel_button.clicked.connect(self.cancel)
+        bar.addWidget(self.status_label, 1)
+        bar.addPermanentWidget(self.progress_bar)
+        bar.addPermanentWidget(self.cancel_button)
+
+    def _action(
+        self, text: str, slot: Callable[[], Any], shortcut: QKeySequence | str | None = None
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        self.open_action = self._action(
+            "&Open survey…", self.open_dialog, QKeySequence.StandardKey.Open
+        )
+        self.example_action = self._action("Open &example survey", self.open_example, "Ctrl+E")
+        self.recent_menu = file_menu.addMenu("&Recent files")
+        self.run_action = self._action("&Run analysis", self.run_analysis, "Ctrl+R")
+        self.save_mapping_action = self._action(
+            "&Save mapping…", self.save_mapping_dialog, QKeySequence.StandardKey.Save
+        )
+        self.load_mapping_action = self._action(
+            "&Load mapping…", self.load_mapping_dialog, "Ctrl+L"
+        )
+        self.export_action = self._action("E&xport brief…", self.export_all_dialog, "Ctrl+Shift+E")
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        file_menu.insertAction(self.recent_menu.menuAction(), self.open_action)
+        file_menu.insertAction(self.recent_menu.menuAction(), self.example_action)
+        file_menu.addSeparator()
+        for action in (self.run_action, self.save_mapping_action, self.load_mapping_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        view_menu = menu.addMenu("&View")
+        for i, name in enumerate(("Import", "Results", "Report")):
+            view_menu.addAction(
+                self._action(f"&{name}", lambda i=i: self.show_tab(i), f"Ctrl+{i + 1}")
+            )
+
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(
+            self._action(
+                "&How to read the results",
+                self.show_how_to_read,
+                QKeySequence.StandardKey.HelpContents,
+            )
+        )
+        help_menu.addAction(self._action("&About", self.show_about))
+        self._fill_recent()
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_files()
+        for path in recent:
+            action = QAction(path.name, self.recent_menu)
+            action.setToolTip(str(path))
+            action.triggered.connect(lambda _c=False, p=path: self.open_files([p]))
+            self.recent_menu.addAction(action)
+        if recent:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction(self._action("Clear the list", self._clear_recent))
+        self.recent_menu.setEnabled(bool(recent))
+        self.welcome.set_recent(recent)
+
+    def _clear_recent(self) -> None:
+        self.settings.clear_recent()
+        self._fill_recent()
+
+    def _restore(self) -> None:
+        geometry, state = self.settings.geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 820)
+        if state is not None:
+            self.restoreState(state)
+        s = self.settings
+        self.report_tab.set_options(
+            s.get("prefs/council_name"),
+            s.get("prefs/title"),
+            s.get("prefs/min_base"),
+            s.get("prefs/include_appendix"),
+        )
+
+    def show_tab(self, index: int) -> None:
+        if self.loaded is not None:
+            self.stack.setCurrentWidget(self.tabs)
+            self.tabs.setCurrentIndex(index)
+
+    def _update_title(self) -> None:
+        names = ", ".join(p.name for p in self.paths)
+        self.setWindowTitle(f"{names} — {APP_NAME}" if names else APP_NAME)
+
+    # ------------------------------------------------------------------ jobs plumbing
+
+    def _start(
+        self,
+        job: jobs.Job,
+        name: str,
+        on_done: Callable[[Any], None],
+        fail_title: str,
+        on_fail: Callable[[str, str], None] | None = None,
+    ) -> None:
+        self._on_done = on_done
+        self._on_fail = on_fail
+        self._fail_title = fail_title
+        self.progress_bar.setValue(0)
+        self.status_label.setText(f"{name}…")
+        self.runner.start(job, name)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.progress_bar.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        self.cancel_button.setEnabled(busy)
+        has_survey = self.loaded is not None
+        has_result = self.analysed is not None
+        for action in (self.open_action, self.example_action, self.load_mapping_action):
+            action.setEnabled(not busy)
+        self.recent_menu.setEnabled(not busy and bool(self.settings.recent_files()))
+        self.welcome.setEnabled(not busy)
+        self.save_mapping_action.setEnabled(has_survey and not busy)
+        self.load_mapping_action.setEnabled(has_survey and not busy)
+        self.export_action.setEnabled(has_result and not busy)
+        self.import_tab.set_busy(busy)
+        self.run_action.setEnabled(self.import_tab.run_button.isEnabled())
+        self.report_tab.set_busy(busy)
+
+    @property
+    def busy(self) -> bool:
+        return self.runner.busy
+
+    def _on_progress(self, fraction: float, message: str) -> None:
+        self.progress_bar.setValue(round(fraction * 100))
+        self.status_label.setText(message)
+
+    def _on_finished(self, result: object) -> None:
+        callback, self._on_done = self._on_done, None
+        if callback is not None:
+            callback(result)
+
+    def _on_failed(self, message: str, hint: str) -> None:
+        self.status_label.setText(message)
+        dialogs.show_message(
+            self, dialogs.Icon.Warning, self._fail_title or APP_NAME, message, hint
+        )
+        if self._on_fail is not None:
+            self._on_fail(message, hint)
+        self._auto_run = False
+        self.job_failed.emit(message, hint)
+
+    def _on_cancelled(self) -> None:
+        self._auto_run = False
+        self.status_label.setText("Cancelled. Nothing was changed.")
+        self.job_cancelled.emit()
+
+    def cancel(self) -> None:
+        """Stop the running job; the window is usable at once."""
+        self.runner.cancel()
+
+    # ------------------------------------------------------------------ opening files
+
+    def open_dialog(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(
+            self, "Open your survey", self.settings.last_folder(), SURVEY_FILTER
+        )
+        if names:
+            self.open_files([Path(n) for n in names])
+
+    def add_files_dialog(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(
+            self, "Add survey files", self.settings.last_folder(), SURVEY_FILTER
+        )
+        if names:
+            new = [Path(n) for n in names if Path(n) not in self.paths]
+            self.open_files([*self.paths, *new], keep_overrides=True)
+
+    def open_example(self, auto_run: bool = False) -> None:
+        """Open the bundled example survey (and analyse it when ``auto_run``)."""
+        from ..core.errors import InputError
+        from ..core.example import example_survey_paths
+
+        try:
+            paths = example_survey_paths()
+        except InputError as exc:
+            dialogs.show_message(
+                self, dialogs.Icon.Warning, "Example survey missing", exc.message, exc.hint or ""
+            )
+            return
+        self.open_files(paths, auto_run=auto_run, remember=False)
+
+    def open_files(
+        self,
+        paths: Sequence[Path],
+        *,
+        auto_run: bool = False,
+        remember: bool = True,
+        keep_overrides: bool = False,
+        mapping: Any = None,
+    ) -> None:
+        """Read ``paths`` in the worker; the Import tab shows them when done."""
+        paths = [Path(p) for p in paths]
+        if not paths:
+            return
+        if not keep_overrides:
+            self.overrides = {}
+        self._auto_run = auto_run
+
+        def done(loaded: LoadedSurvey) -> None:
+            self._on_loaded(loaded, remember)
+
+        names = ", ".join(p.name for p in paths)
+        self._start(
+            jobs.load_job(paths, dict(self.overrides), mapping),
+            f"Reading {names}",
+            done,
+            "Could not open the survey",
+        )
+
+    def _on_loaded(self, loaded: LoadedSurvey, remember: bool) -> None:
+        self.loaded = loaded
+        self.paths = list(loaded.paths)
+        self.analysed = None
+        self.results_tab.clear()
+        self.report_tab.set_has_result(False)
+        self.import_tab.set_survey(loaded)
+        self.stack.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentWidget(self.import_tab)
+        if remember:
+            for path in loaded.paths:
+                self.settings.add_recent(path)
+            self._fill_recent()
+        self._update_title()
+        rows = sum(len(t.frame) for t in loaded.tables)
+        self.status_label.setText(
+            f"Read {rows:,} rows from {len(loaded.tables)} file(s). "
+            "Check the matched questions, then run the analysis."
+        )
+        self._set_busy(False)
+        self.survey_loaded.emit(loaded)
+        if self._auto_run:
+            self._auto_run = False
+            # Let the Import tab paint first: painting while the analysis starts makes the
+            # two fight for the GIL (a 200-350 ms stall measured at 50,000 rows).
+            QTimer.singleShot(AUTO_RUN_DELAY_MS, self.run_analysis)
+
+    def remove_file(self, index: int) -> None:
+        if not 0 <= index < len(self.paths):
+            return
+        path = self.paths[index]
+        self.overrides.pop(path, None)
+        rest = [p for i, p in enumerate(self.paths) if i != index]
+        if rest:
+            self.open_files(rest, keep_overrides=True, remember=False)
+            return
+        self.loaded = None
+        self.analysed = None
+        self.paths = []
+        self.results_tab.clear()
+        self.report_tab.set_has_result(False)
+        self.stack.setCurrentWidget(self.welcome)
+        self._update_title()
+        self._set_busy(False)
+
+    def reread_file(self, index: int, sheet: object, header_row: int) -> None:
+        """Read one file again with the officer's sheet and header row."""
+        if not 0 <= index < len(self.paths):
+            return
+        self.overrides[self.paths[index]] = (sheet if isinstance(sheet, str) else None, header_row)
+        self.open_files(list(self.paths), keep_overrides=True, remember=False)
+
+    # drag and drop ---------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if any(u.isLocalFile() for u in urls) and not self.busy:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.open_files(paths)
+
+    # ------------------------------------------------------------------ mapping
+
+    def _on_mapping_edited(self) -> None:
+        self.run_action.setEnabled(self.import_tab.run_button.isEnabled())
+        self.status_label.setText("Matching changed. Run the analysis to see its effect.")
+
+    def request_recode_preview(self, table_index: int, column: str) -> None:
+        if self.loaded is None or not 0 <= table_index < len(self.loaded.tables):
+            return
+        mapping = self.import_tab.mapping()
+        if mapping is None:
+            return
+        self._preview_column = column
+        self.preview_runner.start(
+            jobs.recode_preview_job(self.loaded.tables[table_index], column, mapping),
+            "recoding preview",
+        )
+
+    def _on_preview_ready(self, frame: object) -> None:
+        self.import_tab.set_recode_preview(self._preview_column, frame)
+
+    def _on_preview_failed(self, message: str, hint: str) -> None:
+        self.import_tab.recode_title.setText(f"{message} {hint}".strip())
+
+    def save_mapping_dialog(self) -> None:
+        mapping = self.import_tab.mapping()
+        if mapping is None:
+            return
+        start = str(Path(self.settings.last_folder()) / "mapping.json")
+        name, _ = QFileDialog.getSaveFileName(self, "Save mapping", start, "Mapping file (*.json)")
+        if not name:
+            return
+        path = Path(name) if name.lower().endswith(".json") else Path(name + ".json")
+        self._start(
+            jobs.save_mapping_job(mapping, path),
+            "Saving the mapping",
+            lambda p: self.status_label.setText(f"Saved the mapping to {Path(p).name}."),
+            "Could not save the mapping",
+        )
+
+    def load_mapping_dialog(self) -> None:
+        if self.loaded is None:
+            return
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Load mapping", self.settings.last_folder(), "Mapping file (*.json)"
+        )
+        if name:
+            self.load_mapping(Path(name))
+
+    def load_mapping(self, path: Path) -> None:
+        if self.loaded is None:
+            return
+
+        def done(mapping: Any) -> None:
+            self.import_tab.set_mapping(mapping)
+            self._set_busy(False)
+            self.status_label.setText(f"Loaded the mapping {path.name}.")
+
+        self._start(
+            jobs.load_mapping_job(path, self.loaded.tables),
+            f"Loading {path.name}",
+            done,
+            "Could not use the mapping",
+        )
+
+    # ------------------------------------------------------------------ analysis
+
+    def run_analysis(self) -> None:
+        """Prepare and analyse the survey with the current mapping, in the worker."""
+        from .import_tab import essentials_missing
+
+        if self.loaded is None:
+            return
+        mapping = self.import_tab.mapping()
+        why = essentials_missing(mapping)
+        if why:
+            dialogs.show_message(self, dialogs.Icon.Information, "Not ready yet", why)
+            return
+        options = self.report_tab.brief_options(self._survey_name())
+        self._start(
+            jobs.analyse_job(
+                self.loaded.tables, mapping, None, options, pixel_ratio=self.devicePixelRatioF()
+            ),
+            "Analysing",
+            self._on_analysed,
+            "Could not run the analysis",
+        )
+
+    def _survey_name(self) -> str | None:
+        return ", ".join(p.name for p in self.paths) or None
+
+    def _on_analysed(self, analysed: Analysed) -> None:
+        self.analysed = analysed
+        options = self.report_tab.brief_options(self._survey_name())
+        self.import_tab.set_quality(analysed.survey.quality)
+        self.results_tab.set_result(analysed, options)
+        self.report_tab.set_has_result(True)
+        self.tabs.setCurrentWidget(self.results_tab)
+        result = analysed.result
+        self.status_label.setText(
+            f"Analysis finished: {result.n_respondents:,} residents, "
+            f"{len(result.authorities)} council(s)."
+        )
+        self._set_busy(False)
+        self.request_brief()
+        self.analysis_done.emit(analysed)
+
+    # ------------------------------------------------------------------ report
+
+    def _save_prefs(self) -> None:
+        rt = self.report_tab
+        self.settings.set("prefs/council_name", rt.council_edit.text().strip())
+        self.settings.set("prefs/title", rt.title_edit.text().strip())
+        self.settings.set("prefs/min_base", rt.min_base_spin.value())
+        self.settings.set("prefs/include_appendix", rt.appendix_check.isChecked())
+
+    def _on_brief_options_changed(self) -> None:
+        self._save_prefs()
+        if self.analysed is not None:
+            options = self.report_tab.brief_options(self._survey_name())
+            self.results_tab.set_result(self.analysed, options)
+            self.request_brief(redraw_charts=True)
+
+    def request_brief(self, redraw_charts: bool = False) -> None:
+        if self.analysed is None:
+            return
+        options = self.report_tab.brief_options(self._survey_name())
+        self.brief_runner.start(
+            jobs.brief_html_job(
+                self.analysed.result, options, redraw_charts, self.devicePixelRatioF()
+            ),
+            "brief",
+        )
+
+    def _on_brief_ready(self, view: Any) -> None:
+        if view.figures and self.analysed is not None:
+            self.analysed.figures = view.figures
+            self.analysed.prerendered = view.prerendered
+            options = self.report_tab.brief_options(self._survey_name())
+            self.results_tab.set_result(self.analysed, options)
+        self.report_tab.set_html(view.html)
+        self.brief_shown.emit(view.html)
+
+    def _on_brief_failed(self, message: str, hint: str) -> None:
+        self.report_tab.set_html(f"<p>{message}</p><p>{hint}</p>")
+
+    def export_file(self, kind: str) -> None:
+        """Ask where to save (the dialog asks before overwriting), then write in the worker."""
+        if self.analysed is None:
+            return
+        if kind == "docx":
+            title, default, filt = "Export to Word", "brief.docx", "Word document (*.docx)"
+        else:
+            title, default, filt = "Export to Excel", "results.xlsx", "Excel workbook (*.xlsx)"
+        start = str(Path(self.settings.last_folder()) / default)
+        name, _ = QFileDialog.getSaveFileName(self, title, start, filt)
+        if not name:
+            return
+        path = Path(name)
+        if path.suffix.lower() != f".{kind}":
+            path = path.with_name(path.name + f".{kind}")
+            # The dialog confirmed the name it saw; ask again for the name we completed.
+            if path.exists() and not dialogs.ask_yes_no(
+                self, title, f"{path.name} already exists. Replace it?"
+            ):
+                return
+        self.export_to(kind, path)
+
+    def export_to(self, kind: str, path: Path) -> None:
+        if self.analysed is None:
+            return
+        self._save_prefs()
+        options = self.report_tab.brief_options(self._survey_name())
+        self._start(
+            jobs.export_file_job(self.analysed.result, options, path, kind),
+            f"Saving {path.name}",
+            self._on_exported,
+            f"Could not save {path.name}",
+        )
+
+    def export_all_dialog(self) -> None:
+        if self.analysed is None:
+            return
+        folder = QFileDialog.getExistingDirectory(
+            self, "Choose a folder for the brief", self.settings.last_folder()
+        )
+        if folder:
+            self.export_all_to(Path(folder))
+
+    def export_all_to(self, folder: Path) -> None:
+        if self.analysed is None:
+            return
+        options = self.report_tab.brief_options(self._survey_name())
+        self._start(
+            jobs.export_all_job(self.analysed.result, options, folder),
+            "Saving the brief and results",
+            self._on_exported,
+            "Could not save the brief",
+        )
+
+    def _on_exported(self, exported: Exported) -> None:
+        self.report_tab.set_saved(exported.files)
+        self.settings.set("window/last_folder", str(exported.folder))
+        names = ", ".join(p.name for p in exported.files.values())
+        self.status_label.setText(f"Saved {names} in {exported.folder}.")
+        self._set_busy(False)
+        self.export_done.emit(exported)
+
+    # ------------------------------------------------------------------ help
+
+    def show_how_to_read(self) -> None:
+        dialogs.show_message(
+            self, dialogs.Icon.Information, "How to read the results", _plain(HOW_TO_READ)
+        )
+
+    def show_about(self) -> None:
+        from .worker import log_file_hint
+
+        dialogs.show_message(
+            self,
+            dialogs.Icon.Information,
+            f"About {APP_NAME}",
+            f"{APP_NAME} {__version__}\n\nAnalyses co-production in resident surveys and "
+            "writes a plain-English brief. Your survey never leaves this computer.",
+            f"Settings file: {self.settings.file_name}\n{log_file_hint()}",
+        )
+
+    # ------------------------------------------------------------------ closing
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.save_geometry(self.saveGeometry(), self.saveState())
+        self._save_prefs()
+        self.settings.sync()
+        for runner in (self.runner, self.preview_runner, self.brief_runner):
+            runner.shutdown(timeout_ms=5_000)
+        if self.exception_bridge is not None:
+            self.exception_bridge.uninstall()
+        super().closeEvent(event)
+
+
+def _plain(text: str) -> str:
+    """HOW_TO_READ without its tags, for a plain-text message box."""
+    import re
+
+    out = re.sub(r"<h3>(.*?)</h3>", "", text)
+    out = re.sub(r"</p>\s*<p>", "\n\n", out)
+    return re.sub(r"<[^>]+>", "", out).strip()
+
+
+def get_application() -> QApplication:
+    """The running QApplication, created if there is none yet (tests and the self-test)."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    return app
+
+
+def run_gui(demo: bool = False, files: Sequence[Path] = ()) -> int:
+    """Open the window (with the example analysed when ``demo``); returns the exit status."""
+    from .. import ORG_NAME
+    from ..app import resource_path
+
+    leave_a_core_for_the_window()  # before numpy is first imported
+    app = get_application()
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationVersion(__version__)
+    icon = resource_path("icon.png")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    window = MainWindow()
+    window.exception_bridge = dialogs.ExceptionBridge(window)
+    window.exception_bridge.install()
+    window.show()
+    threading.Thread(target=warm_up_imports, name="warm-up", daemon=True).start()
+    if files:
+        QTimer.singleShot(0, lambda: window.open_files(list(files)))
+    elif demo:
+        QTimer.singleShot(0, lambda: window.open_example(auto_run=True))
+    log.info("window shown")
+    return app.exec()
+
+
+# --------------------------------------------------------------------------- self-test
+
+
+def smoke_test_window(timeout_s: float = 180) -> list[str]:
+    """Build the window offscreen, analyse the example through the real worker, check the
+    headline cards show numbers; returns plain problems (empty list = all well).
+
+    Used by ``--self-test`` (``selftest.check_window``); the work is in :mod:`.smoke`.
+    """
+    from .smoke import run_smoke_test
+
+    return run_smoke_test(timeout_s)

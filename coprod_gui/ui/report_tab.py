@@ -1,0 +1,141 @@
+"""The Report tab: the brief on screen, its options, and the Word and Excel exports.
+
+Why the tab asks and the window acts: building the brief and writing the files are worker
+jobs started by the main window; the tab holds the options, shows the HTML it is given,
+and offers "Open folder" once a file has been written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class ReportTab(QWidget):
+    """Options on the left, the brief on the right."""
+
+    options_changed = Signal()
+    export_requested = Signal(str)  # "docx" or "xlsx"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.last_folder: Path | None = None
+        self._has_result = False
+        self._build()
+
+    def _build(self) -> None:
+        outer = QHBoxLayout(self)
+        left = QVBoxLayout()
+        box = QGroupBox("Brief options", self)
+        form = QFormLayout(box)
+        self.council_edit = QLineEdit(box)
+        self.council_edit.setPlaceholderText("e.g. Northshire County Council")
+        self.council_edit.setAccessibleName("Council name")
+        self.title_edit = QLineEdit(box)
+        self.title_edit.setPlaceholderText("Co-production in our residents' survey")
+        self.title_edit.setAccessibleName("Title of the brief")
+        self.min_base_spin = QSpinBox(box)
+        self.min_base_spin.setRange(5, 100)
+        self.min_base_spin.setValue(10)
+        self.min_base_spin.setAccessibleName("Smallest group shown")
+        self.min_base_spin.setToolTip(
+            "Figures about fewer residents than this are never shown, so nobody can be "
+            "identified. 10 is the usual rule."
+        )
+        self.appendix_check = QCheckBox("Include the &technical appendix", box)
+        self.appendix_check.setChecked(True)
+        self.appendix_check.setAccessibleName("Include the technical appendix")
+        form.addRow("&Council name:", self.council_edit)
+        form.addRow("&Title:", self.title_edit)
+        form.addRow("&Smallest group shown:", self.min_base_spin)
+        form.addRow("", self.appendix_check)
+        self.update_button = QPushButton("&Update the brief", box)
+        self.update_button.setAccessibleName("Update the brief with these options")
+        self.update_button.clicked.connect(self.options_changed)
+        form.addRow("", self.update_button)
+        left.addWidget(box)
+
+        export_box = QGroupBox("Save the brief", self)
+        ex = QVBoxLayout(export_box)
+        self.word_button = QPushButton("Export to &Word…", export_box)
+        self.word_button.setAccessibleName("Export the brief to Word")
+        self.word_button.clicked.connect(lambda: self.export_requested.emit("docx"))
+        self.excel_button = QPushButton("Export to &Excel…", export_box)
+        self.excel_button.setAccessibleName("Export the results to Excel")
+        self.excel_button.clicked.connect(lambda: self.export_requested.emit("xlsx"))
+        self.open_folder_button = QPushButton("&Open folder", export_box)
+        self.open_folder_button.setAccessibleName("Open the folder of the saved file")
+        self.open_folder_button.setEnabled(False)
+        self.open_folder_button.clicked.connect(self.open_folder)
+        self.saved_label = QLabel("", export_box)
+        self.saved_label.setWordWrap(True)
+        self.saved_label.setAccessibleName("Last saved file")
+        for w in (self.word_button, self.excel_button, self.open_folder_button, self.saved_label):
+            ex.addWidget(w)
+        left.addWidget(export_box)
+        left.addStretch(1)
+        outer.addLayout(left, 1)
+
+        self.browser = QTextBrowser(self)
+        self.browser.setAccessibleName("The brief")
+        self.browser.setOpenExternalLinks(False)
+        self.browser.setPlaceholderText("The brief appears here once the analysis has run.")
+        outer.addWidget(self.browser, 3)
+        self.set_busy(False)
+
+    def set_options(self, council: str, title: str, min_base: int, appendix: bool) -> None:
+        self.council_edit.setText(council)
+        self.title_edit.setText(title)
+        self.min_base_spin.setValue(min_base)
+        self.appendix_check.setChecked(appendix)
+
+    def brief_options(self, survey_name: str | None = None):  # -> BriefOptions
+        """The officer's choices as the report layer's ``BriefOptions``."""
+        from ..report.options import BriefOptions
+
+        return BriefOptions(
+            council_name=self.council_edit.text().strip() or None,
+            title=self.title_edit.text().strip() or None,
+            survey_name=survey_name,
+            min_base=self.min_base_spin.value(),
+            include_appendix=self.appendix_check.isChecked(),
+        )
+
+    def set_has_result(self, has: bool) -> None:
+        self._has_result = has
+        if not has:
+            self.browser.clear()
+        self.set_busy(False)
+
+    def set_busy(self, busy: bool) -> None:
+        for w in (self.word_button, self.excel_button, self.update_button):
+            w.setEnabled(self._has_result and not busy)
+
+    def set_html(self, text: str) -> None:
+        self.browser.setHtml(text)
+
+    def set_saved(self, files: dict[str, Path]) -> None:
+        names = ", ".join(p.name for p in files.values())
+        self.last_folder = next(iter(files.values())).parent
+        self.saved_label.setText(f"Saved {names} in {self.last_folder}")
+        self.open_folder_button.setEnabled(True)
+
+    def open_folder(self) -> bool:
+        if self.last_folder is None:
+            return False
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_folder)))

@@ -1,0 +1,481 @@
+"""The Results tab: headline cards, the charts, levels and drivers, and their diagnostics.
+
+Why it only formats: every number comes from the :class:`AnalysisResult` made in the
+worker, every chart from the report's chart functions, and the small-group rule and the
+"clear link" test from the report layer (``report.suppression``, ``report.findings``), so
+the window can never say something the brief does not.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.constructs import FORMS
+from .table_models import RowsModel
+
+if TYPE_CHECKING:
+    from ..core.results import AnalysisResult
+    from ..report.options import BriefOptions
+    from .jobs import Analysed
+    from .plot_canvas import PlotCanvas
+
+FORM_LABEL = {"individual": "Individual co-production", "collective": "Collective co-production"}
+ALL_COUNCILS = "Compare all councils"
+GROUPING_LABEL = {"authority": "Council", "age_band": "Age band", "gender": "Gender"}
+
+
+class Card(QFrame):
+    """One headline number with a caption."""
+
+    def __init__(self, key: str, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"card_{key}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        layout = QVBoxLayout(self)
+        self.title = QLabel(title, self)
+        self.value = QLabel("–", self)
+        self.value.setObjectName(f"card_value_{key}")
+        font = self.value.font()
+        font.setPointSizeF(font.pointSizeF() * 2.0)
+        font.setBold(True)
+        self.value.setFont(font)
+        self.caption = QLabel("", self)
+        self.caption.setWordWrap(True)
+        layout.addWidget(self.title)
+        layout.addWidget(self.value)
+        layout.addWidget(self.caption)
+        self._title = title
+        self.setAccessibleName(title)
+
+    def set(self, value: str, caption: str = "") -> None:
+        self.value.setText(value)
+        self.caption.setText(caption)
+        self.setAccessibleName(f"{self._title}: {value}")
+        self.setAccessibleDescription(caption)
+
+
+class ResultsTab(QWidget):
+    """Shows one analysis; empty until the first result arrives."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.analysed: Analysed | None = None
+        self.options: BriefOptions | None = None
+        self.canvases: dict[str, PlotCanvas] = {}
+        self._build()
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        self.empty_label = QLabel(
+            "No results yet. Open a survey, check the matched questions on the Import tab, "
+            "then choose Run analysis.",
+            self,
+        )
+        self.empty_label.setWordWrap(True)
+        outer.addWidget(self.empty_label)
+
+        cards = QHBoxLayout()
+        self.cards = {
+            "respondents": Card("respondents", "Residents who answered", self),
+            "councils": Card("councils", "Councils", self),
+            "individual": Card("individual", "Doing individual co-production", self),
+            "collective": Card("collective", "Doing collective co-production", self),
+        }
+        for card in self.cards.values():
+            cards.addWidget(card, 1)
+        outer.addLayout(cards)
+
+        view_row = QHBoxLayout()
+        self.view_combo = QComboBox(self)
+        self.view_combo.addItems(["Plain view", "Technical view"])
+        self.view_combo.setAccessibleName("Plain or technical view of the tables")
+        self.view_combo.currentIndexChanged.connect(self._refresh_tables)
+        view_label = QLabel("&View of the tables:", self)
+        view_label.setBuddy(self.view_combo)
+        view_row.addWidget(view_label)
+        view_row.addWidget(self.view_combo)
+        view_row.addStretch(1)
+        self.view_row = QWidget(self)
+        self.view_row.setLayout(view_row)
+        outer.addWidget(self.view_row)
+
+        # One page per topic: the chart on the left, its table (and notes) on the right.
+        topics = QTabWidget(self)
+        topics.setAccessibleName("Results by topic")
+        self.topic_tabs = topics
+        self.table_tabs = topics  # the tables live on the same pages as their charts
+        self.chart_holders: dict[str, QVBoxLayout] = {}
+
+        levels_page = QSplitter(Qt.Orientation.Horizontal, topics)
+        levels_page.addWidget(self._chart_holder("levels", levels_page))
+        levels_panel = QWidget(levels_page)
+        lv = QVBoxLayout(levels_panel)
+        lv.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        self.council_combo = QComboBox(levels_panel)
+        self.council_combo.setAccessibleName("Council to show")
+        self.council_combo.currentIndexChanged.connect(self._refresh_tables)
+        self.grouping_combo = QComboBox(levels_panel)
+        self.grouping_combo.setAccessibleName("Break the levels down by")
+        self.grouping_combo.currentIndexChanged.connect(self._refresh_tables)
+        group_label = QLabel("&Break down by:", levels_panel)
+        group_label.setBuddy(self.grouping_combo)
+        council_label = QLabel("&Council:", levels_panel)
+        council_label.setBuddy(self.council_combo)
+        for w in (group_label, self.grouping_combo, council_label, self.council_combo):
+            row.addWidget(w)
+        row.addStretch(1)
+        lv.addLayout(row)
+        self.levels_model = RowsModel(parent=self)
+        self.levels_view = self._table(self.levels_model, "How common co-production is")
+        lv.addWidget(self.levels_view, 1)
+        self.levels_note = QLabel("", levels_panel)
+        self.levels_note.setWordWrap(True)
+        self.levels_note.setAccessibleName("Note on small groups")
+        lv.addWidget(self.levels_note)
+        levels_page.addWidget(levels_panel)
+        levels_page.setSizes([660, 560])
+        topics.addTab(levels_page, "How common it is")
+
+        drivers_page = QSplitter(Qt.Orientation.Horizontal, topics)
+        drivers_page.addWidget(self._chart_holder("drivers", drivers_page))
+        right = QSplitter(Qt.Orientation.Vertical, drivers_page)
+        self.drivers_model = RowsModel(parent=self)
+        self.drivers_view = self._table(self.drivers_model, "What goes with more co-production")
+        self.diagnostics_view = QTextBrowser(right)
+        self.diagnostics_view.setAccessibleName("Notes on the models")
+        right.addWidget(self.drivers_view)
+        right.addWidget(self.diagnostics_view)
+        right.setSizes([300, 200])
+        drivers_page.addWidget(right)
+        drivers_page.setSizes([660, 560])
+        topics.addTab(drivers_page, "What goes with it")
+
+        efficacy_page = QSplitter(Qt.Orientation.Horizontal, topics)
+        efficacy_page.addWidget(self._chart_holder("efficacy", efficacy_page))
+        self.efficacy_text = QTextBrowser(efficacy_page)
+        self.efficacy_text.setAccessibleName("What the chart shows")
+        efficacy_page.addWidget(self.efficacy_text)
+        efficacy_page.setSizes([660, 560])
+        topics.addTab(efficacy_page, "Feeling able to make a difference")
+        outer.addWidget(topics, 1)
+        self._set_visible(False)
+
+    def _chart_holder(self, name: str, parent: QWidget) -> QWidget:
+        holder = QWidget(parent)
+        layout = QVBoxLayout(holder)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.chart_holders[name] = layout
+        return holder
+
+    def _table(self, model: RowsModel, name: str) -> QTableView:
+        view = QTableView(self)
+        view.setModel(model)
+        view.setAccessibleName(name)
+        view.setAlternatingRowColors(True)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setWordWrap(True)
+        header = view.horizontalHeader()
+        header.setStretchLastSection(False)
+        # Sized once per refill (resizeColumnsToContents), not on every repaint.
+        return view
+
+    def _set_visible(self, has: bool) -> None:
+        self.empty_label.setVisible(not has)
+        for card in self.cards.values():
+            card.setVisible(has)
+        self.view_row.setVisible(has)
+        self.topic_tabs.setVisible(has)
+
+    # ------------------------------------------------------------------ filling
+
+    def clear(self) -> None:
+        self.analysed = None
+        self._set_visible(False)
+
+    def set_result(self, analysed: Analysed, options: BriefOptions) -> None:
+        """Show a new analysis (cards, charts, tables)."""
+        from ..report.suppression import hidden_councils, protect_level
+        from ..report.wording import people_share, percent, whole
+
+        self.analysed = analysed
+        self.options = options
+        result = analysed.result
+        self._set_visible(True)
+        self.cards["respondents"].set(
+            whole(result.n_respondents),
+            "weighted results" if result.weighted else "unweighted results",
+        )
+        hidden = hidden_councils(result, options)
+        self.cards["councils"].set(
+            whole(len(result.authorities)),
+            ", ".join(sorted(a for a in result.authorities if a not in hidden))[:160],
+        )
+        for form in FORMS:
+            level = protect_level(result.levels.get(form), options)
+            if level is None or level.level is None:
+                self.cards[form].set("not shown", "too few answers to show safely")
+            else:
+                self.cards[form].set(
+                    percent(level.level.percent),
+                    f"{people_share(level.level.percent)} do at least one activity "
+                    f"{result.threshold} or more often",
+                )
+        self._fill_filters(result, hidden)
+        self._show_charts(analysed)
+        self._refresh_tables()
+
+    def _fill_filters(self, result: AnalysisResult, hidden: set[str]) -> None:
+        """Fill the council and grouping choices, keeping the officer's current ones."""
+        council = self.council_combo.currentText()
+        grouping = self.grouping_combo.currentData()
+        self.council_combo.blockSignals(True)
+        self.council_combo.clear()
+        self.council_combo.addItem(ALL_COUNCILS)
+        self.council_combo.addItems(sorted(a for a in result.authorities if a not in hidden))
+        self.council_combo.setCurrentIndex(max(self.council_combo.findText(council), 0))
+        self.council_combo.blockSignals(False)
+        self.grouping_combo.blockSignals(True)
+        self.grouping_combo.clear()
+        for key, label in GROUPING_LABEL.items():
+            if any(result.levels_by.get(key, {}).values()):
+                self.grouping_combo.addItem(label, key)
+        self.grouping_combo.setCurrentIndex(max(self.grouping_combo.findData(grouping), 0))
+        self.grouping_combo.blockSignals(False)
+
+    def _show_charts(self, analysed: Analysed) -> None:
+        from .jobs import CHART_TITLES
+        from .plot_canvas import PlotCanvas
+
+        for name, (figure, alt) in analysed.figures.items():
+            canvas = self.canvases.get(name)
+            if canvas is None:
+                canvas = PlotCanvas(name, self)
+                self.canvases[name] = canvas
+                holder = self.chart_holders.get(name)
+                if holder is None:  # a chart this tab has no page for
+                    continue
+                holder.addWidget(canvas)
+            canvas.show_figure(
+                figure, alt, CHART_TITLES.get(name, name), analysed.prerendered.get(name)
+            )
+        alts = {name: alt for name, (_f, alt) in analysed.figures.items()}
+        self.efficacy_text.setHtml(
+            "<h4>What this chart shows</h4>"
+            f"<p>{html.escape(alts.get('efficacy', ''))}</p>"
+            "<p>These are expected shares for otherwise similar residents; they show a link, "
+            "not proof that one causes the other.</p>"
+        )
+
+    def technical(self) -> bool:
+        return self.view_combo.currentIndex() == 1
+
+    def _refresh_tables(self) -> None:
+        if self.analysed is None or self.options is None:
+            return
+        self._fill_levels(self.analysed.result, self.options)
+        self._fill_drivers(self.analysed.result, self.options)
+        for view in (self.levels_view, self.drivers_view):
+            view.resizeColumnsToContents()
+
+    # ------------------------------------------------------------------ levels
+
+    def _fill_levels(self, result: AnalysisResult, options: BriefOptions) -> None:
+        from ..report.suppression import protect_level, protected_by, status_note
+
+        council = self.council_combo.currentText()
+        grouping = self.grouping_combo.currentData() or "authority"
+        self.levels_note.setText(
+            f"Groups with fewer than {options.min_base} residents are not shown, nor any group "
+            f"that would let them be worked out; 'caution' marks figures about fewer than "
+            f"{options.caution_base}. Share doing at least one activity {result.threshold} "
+            "or more often."
+        )
+        groups: list[tuple[str, dict[str, Any]]] = []
+        overall = {f: protect_level(result.levels.get(f), options) for f in FORMS}
+        groups.append(("All residents", overall))
+        by = {f: protected_by(result, grouping, f, options) for f in FORMS}
+        names: list[str] = []
+        for form in FORMS:
+            names += [g for g in by[form] if g not in names]
+        if grouping == "authority" and council != ALL_COUNCILS:
+            names = [council] if council in names else []
+        for name in names:
+            groups.append((name, {f: by[f].get(name) for f in FORMS}))
+
+        if self.technical():
+            label = GROUPING_LABEL.get(grouping, grouping)
+            headers = [label, "Form", "Percent", "95% interval", "Base", "Effective base", "Note"]
+            rows: list[list[Any]] = []
+            tips: list[str | None] = []
+            for name, per_form in groups:
+                for form in FORMS:
+                    prot = per_form.get(form)
+                    rows.append([name, FORM_LABEL[form], *_level_cells(prot, options)])
+                    tips.append(status_note(prot.status, options) if prot else None)
+            self.levels_model.set_rows(headers, rows, tips)
+            return
+        label = GROUPING_LABEL.get(grouping, grouping)
+        headers = [label, "Individual", "Collective", "Answered"]
+        rows, tips = [], []
+        for name, per_form in groups:
+            cells = [_plain_level(per_form.get(f), options) for f in FORMS]
+            bases = [p for p in (per_form.get(f) for f in FORMS) if p is not None]
+            base = _base_words(bases[0], options) if bases else "–"
+            rows.append([name, *cells, base])
+            notes = {status_note(p.status, options) for p in bases} - {""}
+            tips.append("; ".join(sorted(notes)) or None)
+        self.levels_model.set_rows(headers, rows, tips)
+
+    # ------------------------------------------------------------------ drivers
+
+    def _fill_drivers(self, result: AnalysisResult, options: BriefOptions) -> None:
+        from ..core.constructs import label
+        from ..report.findings import is_clear
+        from ..report.suppression import term_hidden
+        from ..report.wording import r_strength
+
+        if self.technical():
+            headers = [
+                "Model",
+                "Term",
+                "Estimate",
+                "Std. error",
+                "95% interval",
+                "p",
+                "Std. effect",
+            ]
+            rows: list[list[Any]] = []
+            for group, models in (("Index", result.models), ("Taking part", result.participation)):
+                for form, model in models.items():
+                    for term, t in model.terms.items():
+                        if term == "const" or term_hidden(term, result, options):
+                            continue
+                        rows.append(
+                            [
+                                f"{group}: {FORM_LABEL.get(form, form)}",
+                                term,
+                                _num(t.estimate),
+                                _num(t.std_error),
+                                f"{_num(t.ci_low)} to {_num(t.ci_high)}",
+                                "< 0.001" if t.p_value < 0.001 else f"{t.p_value:.3f}",
+                                _num(t.std_estimate),
+                            ]
+                        )
+            self.drivers_model.set_rows(headers, rows)
+        else:
+            headers = ["Driver", "Individual", "Collective"]
+            rows = []
+            tips: list[str | None] = []
+            for driver in result.drivers:
+                cells = []
+                for form in FORMS:
+                    model = result.models.get(form)
+                    term = model.terms.get(driver) if model is not None and model.ok else None
+                    if term is None:
+                        cells.append("not estimated")
+                    elif not is_clear(term):
+                        cells.append("no clear link")
+                    else:
+                        sign = "+" if term.estimate > 0 else "−"
+                        cells.append(
+                            f"{sign}{abs(term.estimate):.1f} points ({r_strength(term.std_estimate)})"
+                        )
+                rows.append([label(driver), *cells])
+                tips.append(
+                    "Difference in the 0–100 co-production score between residents giving the "
+                    "least and the most favourable answer, other things being equal; the word "
+                    "says how strong the link is."
+                )
+            for missing in result.drivers_not_mapped:
+                rows.append([label(missing), "not in this survey", "not in this survey"])
+                tips.append(None)
+            self.drivers_model.set_rows(headers, rows, tips)
+        self.diagnostics_view.setHtml(diagnostics_html(result))
+
+
+def diagnostics_html(result: AnalysisResult) -> str:
+    """Notes on each model (who was used, why others dropped, any problem), plainly."""
+    esc = html.escape
+    parts = ["<h4>Notes on these results</h4>"]
+    for group, models in (("Index model", result.models), ("Taking part", result.participation)):
+        for form, model in models.items():
+            title = f"{group}, {FORM_LABEL.get(form, form).lower()}"
+            explained = any("left out" in d.message for d in model.diagnostics)
+            lines = [] if explained else [f"{model.n:,} of {model.n_in_data:,} residents used."]
+            if not explained:
+                lines += [f"{n:,} left out: {esc(why)}." for why, n in model.dropped.items() if n]
+            if not model.ok:
+                lines.append("<b>This model could not be fitted.</b>")
+            lines += [
+                f"{'⚠ ' if d.severity != 'info' else ''}{esc(d.message)}" for d in model.diagnostics
+            ]
+            parts.append(f"<p><b>{esc(title)}</b> ({esc(model.method)})<br>" + "<br>".join(lines))
+    general = [esc(w) for w in result.warnings] + [esc(d.message) for d in result.diagnostics]
+    if general:
+        parts.append("<p><b>General</b><br>" + "<br>".join(general) + "</p>")
+    return "\n".join(parts)
+
+
+def _num(value: float | None) -> str:
+    if value is None or not math.isfinite(value):
+        return "–"
+    return f"{value:.2f}"
+
+
+def _plain_level(prot: Any, options: BriefOptions) -> str:
+
+    if prot is None:
+        return "–"
+    if prot.level is None or prot.level.percent is None:
+        return "not shown"
+    from ..report.wording import one_in, percent
+
+    pct = prot.level.percent
+    text = f"{percent(pct)} ({one_in(pct)})"
+    return text + (" – caution" if prot.status == "caution" else "")
+
+
+def _base_words(prot: Any, options: BriefOptions) -> str:
+    from ..report.suppression import base_text
+
+    return base_text(prot.base, prot.status, options)
+
+
+def _level_cells(prot: Any, options: BriefOptions) -> list[str]:
+    from ..report.suppression import base_text, effective_text, status_note
+    from ..report.wording import percent
+
+    if prot is None:
+        return ["–", "–", "–", "–", ""]
+    lv = prot.level
+    if lv is None or lv.percent is None:
+        pct, ci = "not shown", "not shown"
+    else:
+        pct = percent(lv.percent, decimals=1)
+        ci = f"{_num(lv.ci_low)} to {_num(lv.ci_high)}"
+    return [
+        pct,
+        ci,
+        base_text(prot.base, prot.status, options),
+        effective_text(prot.effective_base, prot.status),
+        status_note(prot.status, options),
+    ]
