@@ -14,7 +14,7 @@ the same process, interleaved:
   (statsmodels formula API, council fixed effects, HC3 errors) an analyst would fit.
 
 Target: ratio <= 1.0 (the product no slower than the plain script). Both run with one
-BLAS thread, as the ``analyse`` command sets (see ``cli.limit_blas_threads``).
+BLAS thread, as the ``analyse`` command sets (see ``core.runtime.limit_blas_threads``).
 
 Run:  .venv/bin/python benchmarks/bench_pipeline.py [--rows 50000] [--repeats 3]
 """
@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import ensure_survey_xlsx, interleaved_medians, peak_rss_mb, print_ratio
 
-from coprod_gui.cli import limit_blas_threads
+from coprod_gui.core.runtime import limit_blas_threads
 
 # Before numpy loads (common and cli do not load it), as the analyse command does: one
 # BLAS thread, for the product and the baseline alike.

@@ -60,10 +60,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from coprod_gui.ui.worker import leave_a_core_for_the_window
+    from coprod_gui.core.runtime import limit_blas_threads
 
     if not args.all_cores:
-        leave_a_core_for_the_window()  # as run_gui does, before numpy is imported
+        limit_blas_threads()  # as run_gui does, before numpy is imported
     path = ensure_survey_xlsx(args.rows)
     if args.switch_ms is not None:
         sys.setswitchinterval(args.switch_ms / 1000)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import time
 import traceback
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .core.errors import Cancelled, CoprodError
+from .core.runtime import limit_blas_threads
 
 log = logging.getLogger(__name__)
 
@@ -95,18 +95,6 @@ def _log_file() -> str | None:
         if name:
             return str(name)
     return None
-
-
-def limit_blas_threads() -> None:
-    """Use one BLAS thread unless the user chose otherwise (call before numpy loads).
-
-    Measured here: on a busy 2-core machine OpenBLAS's worker threads spin against other
-    processes and a 50,000 x 40 cross-product took 1.2 s instead of 0.02 s; the whole
-    analysis went from 4 s to 22 s. Our matrices are tall and thin, so one thread loses
-    little on an idle machine and avoids that collapse on a loaded one.
-    """
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(var, "1")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -33,13 +33,14 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME, __version__
+from ..core.runtime import limit_blas_threads
 from . import dialogs, jobs
 from .import_tab import ImportTab
 from .report_tab import ReportTab
 from .results_tab import ResultsTab
 from .settings import Settings
 from .welcome import WelcomePage
-from .worker import TaskRunner, leave_a_core_for_the_window, warm_up_imports
+from .worker import TaskRunner, warm_up_imports
 
 if TYPE_CHECKING:
     from .jobs import Analysed, Exported, LoadedSurvey
@@ -715,9 +716,9 @@ def get_application() -> QApplication:
 def run_gui(demo: bool = False, files: Sequence[Path] = ()) -> int:
     """Open the window (with the example analysed when ``demo``); returns the exit status."""
     from .. import ORG_NAME
-    from ..app import resource_path
+    from ..core.paths import resource_path
 
-    leave_a_core_for_the_window()  # before numpy is first imported
+    limit_blas_threads()  # before numpy is first imported
     app = get_application()
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG_NAME)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
-import os
 import threading
 import time
 import traceback
@@ -89,22 +88,6 @@ def _full_collections_deferred() -> Any:
             _GC_JOBS -= 1
             if _GC_JOBS == 0 and _GC_SAVED is not None:
                 gc.set_threshold(*_GC_SAVED)
-
-
-BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-
-
-def leave_a_core_for_the_window() -> None:
-    """Cap the maths library's threads at one fewer than the CPUs, before numpy loads.
-
-    Why: OpenBLAS starts a spinning thread per core; on a two-core council laptop the
-    models then left the GUI thread no CPU (stalls of 100-160 ms measured), and the
-    analysis itself ran slower (13 s against 3 s with one BLAS thread, 50,000 rows).
-    A variable the user set is kept.
-    """
-    cores = os.cpu_count() or 1
-    for name in BLAS_THREAD_VARIABLES:
-        os.environ.setdefault(name, str(max(1, cores - 1)))
 
 
 def warm_up_imports() -> None:
