@@ -13,6 +13,7 @@ details in the log). Progress goes to stderr: a bar on a terminal, plain lines o
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 import time
@@ -154,6 +155,8 @@ def run(args: argparse.Namespace, progress: ProgressPrinter) -> list[Path]:
     from .core.pipeline import run_pipeline
     from .core.progress import slice_progress
     from .report.export import export_all
+    from .report.options import BriefOptions
+    from .report.suppression import protected_results
 
     if args.demo and args.files:
         raise InputError(
@@ -191,12 +194,15 @@ def run(args: argparse.Namespace, progress: ProgressPrinter) -> list[Path]:
     result = out.result
     assert result is not None  # run_pipeline always analyses
     folder: Path = args.out
-    written = [
-        atomic_write_text(folder / "results.json", result.to_json() + "\n"),
-    ]
+    brief_options = BriefOptions()
+    # Small groups are withheld from results.json exactly as from the brief it sits beside.
+    doc = json.dumps(
+        protected_results(result, brief_options), indent=2, ensure_ascii=False, allow_nan=False
+    )
+    written = [atomic_write_text(folder / "results.json", doc + "\n")]
     save_mapping(out.mapping, folder / "mapping.json")
     written.append(folder / "mapping.json")
-    files = export_all(result, folder, progress=slice_progress(progress, 0.8, 1.0))
+    files = export_all(result, folder, brief_options, progress=slice_progress(progress, 0.8, 1.0))
     written.extend(Path(p) for p in files.values())
     progress(1.0, "Done")
     return written

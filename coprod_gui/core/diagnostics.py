@@ -224,6 +224,7 @@ def separated_level(term: str, value: float, n: int, outcome: str, model: str | 
         f"(perfect prediction). Those {_people(n)} were left out of this model.",
         model,
         term,
+        count=n,
     )
 
 

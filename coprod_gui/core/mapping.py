@@ -449,6 +449,7 @@ def _column_suggestions(
 
 
 def construct_word(construct: str) -> str:
+    """The construct's label in lower case, to sit inside a suggestion's reason."""
     return BY_NAME[construct].label.lower() if construct in BY_NAME else construct
 
 

@@ -214,17 +214,30 @@ def _unknown_note(name: str, unknown: dict[str, int], quality: DataQuality) -> N
     total = sum(unknown.values())
     order = sorted(unknown, key=lambda k: -unknown[k])
     labels = [_short(lab) for lab in order]
-    shown = ", ".join(f"{_short(lab)!r} ({unknown[lab]:,})" for lab in order[:MAX_EXAMPLES])
-    more = f" and {len(labels) - MAX_EXAMPLES} more" if len(labels) > MAX_EXAMPLES else ""
+    # The message is exported (brief, workbook, results.json), so it never quotes the
+    # answers: an unrecognised cell can be a resident's free text (a name, a phone number).
+    # They stay in ``examples``, which only the window shows.
+    kinds = f"{len(labels):,} different answer{'s' if len(labels) != 1 else ''}"
     quality.add(
         "warning",
-        f"{total:,} answers in {name!r} are not ones this program recognises: {shown}{more}. "
+        f"{total:,} answers in {name!r} are not ones this program recognises ({kinds}). "
         "They were not guessed: they count as missing. Add them to the mapping's "
         '"missing" list if that is what they mean, or check the column.',
         column=name,
         count=total,
         examples=labels[:MAX_EXAMPLES],
         action="treated as missing",
+    )
+
+
+def _unscorable(name: str, construct: str, quality: DataQuality) -> None:
+    """Note an item left out because none of its answers could be scored."""
+    quality.add(
+        "error",
+        f"No answer in {name!r} could be scored, so it was left out of "
+        f"{BY_NAME[construct].label.lower()}.",
+        column=name,
+        action="item left out",
     )
 
 
@@ -507,7 +520,13 @@ def _category(st: _Stacked, quality: DataQuality) -> pd.Categorical:
 # weight
 
 
-def _weight(st: _Stacked, quality: DataQuality) -> np.ndarray:
+def _weight(st: _Stacked, quality: DataQuality, files: str = "the survey") -> np.ndarray:
+    """Weights as numbers; unusable ones become NaN (noted), none usable stops the run.
+
+    A weight column without a single positive number is a wrong mapping (a text column,
+    a council name), not a data quality issue: carrying on would report every weighted
+    figure as empty and still exit as if all went well.
+    """
     codes, uniques = st.codes, st.uniques
     vals = np.full(len(uniques), np.nan)
     for i, u in enumerate(uniques):
@@ -520,6 +539,13 @@ def _weight(st: _Stacked, quality: DataQuality) -> np.ndarray:
     nonpos = int((w <= 0).sum())
     if nonpos:
         w = np.where(w <= 0, np.nan, w)
+    if len(w) and np.isnan(w).all():
+        raise InputError(
+            f"The weight column {st.name!r} in {files} has no usable weights (they must be "
+            "numbers above zero).",
+            hint="Choose the right weight column in the mapping, or remove the weight to "
+            "analyse the survey unweighted.",
+        )
     if missing or nonpos:
         parts = []
         if missing:
@@ -558,8 +584,10 @@ def prepare(
     check_mapping(mapping, tables)
     if not any(mapping.has(o) for o in OUTCOMES):
         raise InputError(
-            "The mapping has no co-production questions, so there is nothing to analyse.",
-            hint="Choose the how-often questions for individual or collective co-production.",
+            "The mapping has no co-production questions for "
+            f"{', '.join(repr(t.name) for t in tables)}, so there is nothing to analyse.",
+            hint="Choose the how-often questions for individual or collective co-production "
+            "(in the Import tab, or in a mapping file).",
         )
     quality = DataQuality()
     for t in tables:
@@ -595,7 +623,7 @@ def prepare(
         # The mapping's "missing" codes are answers, not weights: a weight of 9 stays 9.
         st = _stack(tables, mapping.get("weight")[0], ())
         _file_note(st, "weight", quality)
-        data["weight"] = _weight(st, quality)
+        data["weight"] = _weight(st, quality, ", ".join(repr(t.name) for t in tables))
         weighted = True
         step("Weights")
 
@@ -611,13 +639,7 @@ def prepare(
             scores, rec = _recode_stacked(st, reverse=rev, quality=quality)
             step(f"Scoring {name[:40]}")
             if rec.scale == UNKNOWN or np.isnan(scores).all():
-                quality.add(
-                    "error",
-                    f"No answer in {name!r} could be scored, so it was left out of "
-                    f"{BY_NAME[construct].label.lower()}.",
-                    column=name,
-                    action="item left out",
-                )
+                _unscorable(name, construct, quality)
                 continue
             pos = threshold_position(rec.scale, mapping.threshold)
             if pos is None:
@@ -663,13 +685,7 @@ def prepare(
             _scores, rec = _recode_stacked(st, reverse=rev, quality=quality)
             step(f"Scoring {name[:40]}")
             if rec.scale == UNKNOWN:
-                quality.add(
-                    "error",
-                    f"No answer in {name!r} could be scored, so it was left out of "
-                    f"{BY_NAME[construct].label.lower()}.",
-                    column=name,
-                    action="item left out",
-                )
+                _unscorable(name, construct, quality)
                 continue
             parts.append(rec.rescaled().to_numpy(dtype=float))
         if parts:

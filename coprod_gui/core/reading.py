@@ -143,6 +143,11 @@ def list_sheets(path: str | Path) -> list[str]:
 
 
 def _format_of(path: Path) -> str:
+    if path.is_dir():  # before the suffix: a folder is never "an unsupported file type"
+        raise InputError(
+            f"{path.name!r} is a folder, not a survey file.",
+            hint="Choose the survey file(s) inside the folder instead.",
+        )
     fmt = _FORMAT.get(path.suffix.lower())
     if fmt is None:
         kinds = ", ".join(SUPPORTED_SUFFIXES)

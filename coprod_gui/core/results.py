@@ -75,6 +75,7 @@ class Diagnostic:
     message: str
     model: str | None = None  # e.g. "individual", "participation:collective"
     term: str | None = None
+    count: int | None = None  # respondents in the group the note is about (small-group rule)
 
 
 @dataclass
@@ -148,6 +149,8 @@ class AnalysisResult:
     def to_dict(self) -> dict[str, Any]:
         """The ``coprod-results/1`` document (JSON-safe: NaN/inf become null)."""
         d = _clean(dataclasses.asdict(self))
+        for issue in d["quality"]["issues"]:
+            issue.pop("examples", None)  # raw answers: shown in the window, never exported
         d["mapping"] = mapping_to_dict(self.mapping)
         return {"schema": SCHEMA, **d}
 

@@ -89,8 +89,9 @@ class Suggestion:
 class QualityIssue:
     """One data problem in plain words: what, where, how many, what we did about it.
 
-    ``examples`` may hold answer *labels* (e.g. "Dont know"), never free-text cell values;
-    it is shown in the window and exported, never logged.
+    ``examples`` may hold raw answers the program did not recognise (which can be a
+    resident's free text), so it is shown only in the window: never in ``message``,
+    never exported (``AnalysisResult.to_dict`` drops it), never logged.
     """
 
     severity: Severity

@@ -33,6 +33,7 @@ from .suppression import (
     Protected,
     base_text,
     council_status,
+    diagnostic_message,
     effective_text,
     protect_file_rows,
     protect_level,
@@ -687,13 +688,15 @@ def _appendix(
     ]
     notes += [f"Warning: {w}" for w in result.warnings]
     notes += [
-        f"{d.severity.capitalize()} ({d.model or 'analysis'}): {d.message}"
+        f"{d.severity.capitalize()} ({d.model or 'analysis'}): "
+        f"{diagnostic_message(d, result, options)}"
         for d in result.diagnostics
     ]
     for group in (result.models, result.participation):
         for m in group.values():
             notes += [
-                f"{d.severity.capitalize()} ({d.model or m.form}): {d.message}"
+                f"{d.severity.capitalize()} ({d.model or m.form}): "
+                f"{diagnostic_message(d, result, options)}"
                 for d in m.diagnostics
             ]
     dq.append(Bullets(list(dict.fromkeys(notes)) or ["No data problems were found."]))

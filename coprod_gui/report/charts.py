@@ -88,6 +88,29 @@ def levels_rows(
     return labels, values, notes
 
 
+def _form_errorbar(
+    ax: Any,
+    form: str,
+    xs: list[float],
+    ys: list[float],
+    lo: list[float],
+    hi: list[float],
+) -> None:
+    """One form's points with 95% ranges, in that form's colour and marker (every chart)."""
+    ax.errorbar(
+        xs,
+        ys,
+        xerr=[lo, hi],
+        fmt=MARKERS[form],
+        color=PALETTE[form],
+        ecolor=PALETTE[form],
+        elinewidth=1.5,
+        capsize=3,
+        markersize=7,
+        label=FORM_LABEL[form],
+    )
+
+
 def draw_levels(fig: Figure, result: AnalysisResult, options: BriefOptions | None = None) -> str:
     """Share doing at least one activity regularly, by form and council, with 95% intervals."""
     options = options or BriefOptions()
@@ -109,18 +132,7 @@ def draw_levels(fig: Figure, result: AnalysisResult, options: BriefOptions | Non
             xs.append(lv.percent)
             lo.append(lv.percent - (lv.ci_low if lv.ci_low is not None else lv.percent))
             hi.append((lv.ci_high if lv.ci_high is not None else lv.percent) - lv.percent)
-        ax.errorbar(
-            xs,
-            ys,
-            xerr=[lo, hi],
-            fmt=MARKERS[form],
-            color=PALETTE[form],
-            ecolor=PALETTE[form],
-            elinewidth=1.5,
-            capsize=3,
-            markersize=7,
-            label=FORM_LABEL[form],
-        )
+        _form_errorbar(ax, form, xs, ys, lo, hi)
         for x, y, h in zip(xs, ys, hi, strict=True):
             ax.annotate(
                 percent(x),
@@ -219,18 +231,7 @@ def draw_drivers(fig: Figure, result: AnalysisResult, options: BriefOptions | No
         xs = [v[0] for _, v in pts]
         lo = [v[0] - v[1] for _, v in pts]
         hi = [v[2] - v[0] for _, v in pts]
-        ax.errorbar(
-            xs,
-            ys,
-            xerr=[lo, hi],
-            fmt=MARKERS[form],
-            color=PALETTE[form],
-            ecolor=PALETTE[form],
-            elinewidth=1.5,
-            capsize=3,
-            markersize=7,
-            label=FORM_LABEL[form],
-        )
+        _form_errorbar(ax, form, xs, ys, lo, hi)
         # Hollow marker where the link is not clear.
         for y, v in pts:
             if not v[3]:

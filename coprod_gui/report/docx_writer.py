@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -28,6 +29,9 @@ from .brief import Brief, Bullets, Chart, Para, Table
 from .charts import render_png
 from .options import BriefOptions
 from .sanitize import clean_text
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
 
 TABLE_STYLE = "Light Grid Accent 1"
 CHART_WIDTH = Inches(6.0)
@@ -130,7 +134,9 @@ def _add_chart(doc, chart: Chart, result: AnalysisResult, options: BriefOptions)
     return alt
 
 
-def build_document(brief: Brief, result: AnalysisResult, options: BriefOptions | None = None):
+def build_document(
+    brief: Brief, result: AnalysisResult, options: BriefOptions | None = None
+) -> DocxDocument:
     """The python-docx Document of the brief (not yet saved)."""
     options = options or brief.options
     doc = Document()

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from ..core.results import AnalysisResult, Level
+from ..core.constructs import label
+from ..core.results import AnalysisResult, Diagnostic, Level
 from .options import BriefOptions
 from .wording import whole
 
@@ -152,6 +153,25 @@ def term_hidden(term: str, result: AnalysisResult, options: BriefOptions) -> boo
     return False
 
 
+def diagnostic_hidden(d: Diagnostic, result: AnalysisResult, options: BriefOptions) -> bool:
+    """A note about one group (a council, a category) of fewer than ``min_base`` people."""
+    small = d.count is not None and d.count < options.min_base
+    return bool(d.term and "=" in d.term and (small or term_hidden(d.term, result, options)))
+
+
+def diagnostic_message(d: Diagnostic, result: AnalysisResult, options: BriefOptions) -> str:
+    """A model note as printed: one about a hidden group (e.g. "No one in <a council of 3>
+    does ...") would give away that group's figure, so it says only that a small group
+    was left out."""
+    if diagnostic_hidden(d, result, options):
+        return (
+            f"One small {label(d.term.partition('=')[0]).lower()} group (fewer than "
+            f"{options.min_base} respondents) could not be estimated, so it was left out of "
+            "this model."
+        )
+    return d.message
+
+
 def protect_file_rows(result: AnalysisResult, options: BriefOptions) -> dict[str, str]:
     """Rows read per file, as printed: a file is often one council, so small ones hide."""
     rows = dict(result.quality.rows_per_file)
@@ -190,3 +210,63 @@ def status_note(status: Status, options: BriefOptions) -> str:
     if status == "caution":
         return f"Treat with caution: under {options.caution_base} answers"
     return ""
+
+
+def _withheld(entry: dict[str, Any]) -> dict[str, Any]:
+    """A figure's entry with every number replaced by null, marked as withheld."""
+    return {**{k: None for k in entry}, "suppressed": True}
+
+
+def protected_results(result: AnalysisResult, options: BriefOptions) -> dict[str, Any]:
+    """The ``coprod-results/1`` document with every figure the brief hides set to null.
+
+    results.json is written beside the brief and shared like it, so the same rule holds:
+    a small (or secondarily hidden) group keeps its name but its figures and base become
+    null with ``"suppressed": true``; hidden councils' counts and effects, small model
+    categories and small files' row counts likewise. ``AnalysisResult.to_dict`` stays the
+    unprotected document for in-memory use.
+    """
+    doc = result.to_dict()
+    hidden = hidden_councils(result, options)
+    doc["authorities"] = {a: None if a in hidden else n for a, n in doc["authorities"].items()}
+    for form, level in result.levels.items():
+        protected = protect_level(level, options)
+        if protected is not None and not protected.shown:
+            doc["levels"][form] = _withheld(doc["levels"][form])
+            if form in doc["indices"]:  # the brief hides the index with its level
+                doc["indices"][form] = _withheld(doc["indices"][form])
+    for i, item in enumerate(result.item_levels):
+        protected = protect_level(item, options)
+        if protected is not None and not protected.shown:
+            entry = doc["item_levels"][i]
+            kept = {k: entry[k] for k in ("column", "question", "form", "area")}
+            doc["item_levels"][i] = {**_withheld(entry), **kept}
+    for grouping, forms in result.levels_by.items():
+        for form in forms:
+            for group, protected in protected_by(result, grouping, form, options).items():
+                if not protected.shown:
+                    entry = doc["levels_by"][grouping][form][group]
+                    doc["levels_by"][grouping][form][group] = _withheld(entry)
+    for key in ("models", "participation", "robustness"):
+        for model in doc[key].values():
+            for term, entry in model["terms"].items():
+                if term_hidden(term, result, options):
+                    model["terms"][term] = _withheld(entry)
+    for term, entry in doc["comparison"].items():
+        if term_hidden(term, result, options):
+            doc["comparison"][term] = _withheld(entry)
+    notes = [(d, doc["diagnostics"][i]) for i, d in enumerate(result.diagnostics)]
+    for key in ("models", "participation", "robustness"):
+        for name, model in getattr(result, key).items():
+            notes += [
+                (d, doc[key][name]["diagnostics"][i]) for i, d in enumerate(model.diagnostics)
+            ]
+    for d, entry in notes:
+        if diagnostic_hidden(d, result, options):
+            entry.update(message=diagnostic_message(d, result, options), term=None, count=None)
+    rows = doc["quality"]["rows_per_file"]
+    for name, text in protect_file_rows(result, options).items():
+        if text != whole(rows[name]):
+            rows[name] = None
+    doc["min_base"] = options.min_base
+    return doc

@@ -142,4 +142,5 @@ def join_words(words: list[str]) -> str:
 
 
 def sentence_case(text: str) -> str:
+    """Capitalise only the first letter (``str.capitalize`` would lower council names)."""
     return text[:1].upper() + text[1:] if text else text

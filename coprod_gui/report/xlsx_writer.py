@@ -34,6 +34,8 @@ from .sanitize import excel_text, looks_like_formula
 from .suppression import (
     HIDDEN,
     base_text,
+    diagnostic_hidden,
+    diagnostic_message,
     protect_file_rows,
     protect_level,
     protected_by,
@@ -178,34 +180,15 @@ def _levels_sheet(sh: _Sheet, result: AnalysisResult, options: BriefOptions) -> 
                 ),
                 LEVEL_FMTS,
             )
-    for grouping, words in (
-        ("authority", "Council"),
-        ("age_band", "Age group"),
-        ("gender", "Gender"),
-    ):
+    named = {"authority": "Council", "age_band": "Age group", "gender": "Gender"}
+    # The usual groupings first, in that order, then any others the analysis made.
+    for grouping in [*named, *(g for g in result.levels_by if g not in named)]:
+        words = named.get(grouping) or grouping.replace("_", " ").capitalize()
         for form in FORMS:
             for g, p in protected_by(result, grouping, form, options).items():
                 sh.append(
                     _level_row(
                         words, g, form, p.level, p.status, p.base, p.effective_base, options
-                    ),
-                    LEVEL_FMTS,
-                )
-    for grouping in result.levels_by:
-        if grouping in ("authority", "age_band", "gender"):
-            continue
-        for form in FORMS:
-            for g, p in protected_by(result, grouping, form, options).items():
-                sh.append(
-                    _level_row(
-                        grouping.replace("_", " ").capitalize(),
-                        g,
-                        form,
-                        p.level,
-                        p.status,
-                        p.base,
-                        p.effective_base,
-                        options,
                     ),
                     LEVEL_FMTS,
                 )
@@ -402,11 +385,13 @@ def _quality_sheet(sh: _Sheet, result: AnalysisResult, options: BriefOptions) ->
         for m in group.values():
             diags.extend(m.diagnostics)
     for d in diags:
-        key = f"{d.model}|{d.message}"
+        message = diagnostic_message(d, result, options)
+        key = f"{d.model}|{message}"
         if key in seen:
             continue
         seen.add(key)
-        sh.append(["Model: " + (d.model or "analysis"), d.severity, d.message, d.term])
+        term = None if diagnostic_hidden(d, result, options) else d.term
+        sh.append(["Model: " + (d.model or "analysis"), d.severity, message, term])
 
 
 def _mapping_sheet(sh: _Sheet, result: AnalysisResult) -> None:

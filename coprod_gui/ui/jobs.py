@@ -302,7 +302,7 @@ def export_file_job(result: AnalysisResult, options: BriefOptions, path: Path, k
 
 
 def export_all_job(result: AnalysisResult, options: BriefOptions, folder: Path) -> Job:
-    """Write every output (Word, Excel, results.json, mapping.json) into ``folder``."""
+    """Write the Word brief and the Excel results into ``folder`` (as ``export_all``)."""
 
     def job(progress: ProgressFn, is_cancelled: CancelFn) -> Exported:
         from ..report.export import export_all
@@ -314,6 +314,8 @@ def export_all_job(result: AnalysisResult, options: BriefOptions, folder: Path) 
 
 
 def save_mapping_job(mapping: Mapping, path: Path) -> Job:
+    """Save the mapping off the GUI thread (a network drive can stall the write)."""
+
     def job(progress: ProgressFn, is_cancelled: CancelFn) -> Path:
         from ..core.mapping import save_mapping
 

@@ -8,6 +8,7 @@ and offers "Open folder" once a file has been written.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -24,6 +25,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from ..report.options import BriefOptions
 
 
 class ReportTab(QWidget):
@@ -104,7 +108,7 @@ class ReportTab(QWidget):
         self.min_base_spin.setValue(min_base)
         self.appendix_check.setChecked(appendix)
 
-    def brief_options(self, survey_name: str | None = None):  # -> BriefOptions
+    def brief_options(self, survey_name: str | None = None) -> BriefOptions:
         """The officer's choices as the report layer's ``BriefOptions``."""
         from ..report.options import BriefOptions
 

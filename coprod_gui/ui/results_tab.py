@@ -409,11 +409,14 @@ class ResultsTab(QWidget):
                 rows.append([label(missing), "not in this survey", "not in this survey"])
                 tips.append(None)
             self.drivers_model.set_rows(headers, rows, tips)
-        self.diagnostics_view.setHtml(diagnostics_html(result))
+        self.diagnostics_view.setHtml(diagnostics_html(result, options))
 
 
-def diagnostics_html(result: AnalysisResult) -> str:
-    """Notes on each model (who was used, why others dropped, any problem), plainly."""
+def diagnostics_html(result: AnalysisResult, options: BriefOptions) -> str:
+    """Notes on each model (who was used, why others dropped, any problem), plainly;
+    a note about a group too small to show does not name it (as in the brief)."""
+    from ..report.suppression import diagnostic_message
+
     esc = html.escape
     parts = ["<h4>Notes on these results</h4>"]
     for group, models in (("Index model", result.models), ("Taking part", result.participation)):
@@ -426,10 +429,14 @@ def diagnostics_html(result: AnalysisResult) -> str:
             if not model.ok:
                 lines.append("<b>This model could not be fitted.</b>")
             lines += [
-                f"{'⚠ ' if d.severity != 'info' else ''}{esc(d.message)}" for d in model.diagnostics
+                f"{'⚠ ' if d.severity != 'info' else ''}"
+                f"{esc(diagnostic_message(d, result, options))}"
+                for d in model.diagnostics
             ]
             parts.append(f"<p><b>{esc(title)}</b> ({esc(model.method)})<br>" + "<br>".join(lines))
-    general = [esc(w) for w in result.warnings] + [esc(d.message) for d in result.diagnostics]
+    general = [esc(w) for w in result.warnings] + [
+        esc(diagnostic_message(d, result, options)) for d in result.diagnostics
+    ]
     if general:
         parts.append("<p><b>General</b><br>" + "<br>".join(general) + "</p>")
     return "\n".join(parts)

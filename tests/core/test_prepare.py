@@ -311,7 +311,10 @@ def test_age_bands_become_midpoints_and_keep_own_bands(tmp_path: Path) -> None:
     ]
     assert survey.data["age_band"][2] == "65 and over"
     text = messages(survey)
-    assert "'X' (1)" in text  # unknown label listed, never guessed
+    # The unknown label is listed for the window, never guessed, never in the exported text.
+    unknown = next(i for i in survey.quality.issues if i.examples)
+    assert unknown.examples == ["X"] and unknown.count == 1
+    assert "(1 different answer)" in unknown.message and "'X'" not in unknown.message
     assert "1 refused" in text
 
 
