@@ -90,7 +90,8 @@ def too_few_respondents(n: int, n_params: int, model: str | None) -> Diagnostic 
         return None
     return Diagnostic(
         "error",
-        f"Too few respondents ({n:,}) to estimate {n_params} things; the model was not "
+        f"Too few respondents ({n:,}) to estimate {n_params} "
+        f"{'thing' if n_params == 1 else 'things'}; the model was not "
         "fitted. Use fewer drivers and controls or more respondents.",
         model,
     )

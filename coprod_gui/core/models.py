@@ -73,6 +73,7 @@ class _Design:
     blocks: dict[str, list[int]]  # categorical variable -> its dummy column positions
     dropped: dict[str, int]
     notes: list[Diagnostic] = field(default_factory=list)
+    level_counts: dict[str, int] = field(default_factory=dict)  # "var=level" -> respondents
 
 
 def _check_form(form: str) -> None:
@@ -170,6 +171,7 @@ def _build(
     refs: dict[str, str] = {}
     continuous: list[str] = []
     blocks: dict[str, list[int]] = {}
+    level_counts: dict[str, int] = {}
     flat: list[str] = []
     if constant:
         cols.append(np.ones(n))
@@ -194,6 +196,7 @@ def _build(
         refs[var] = cats[ref]
         blocks[var] = []
         for k in used:
+            level_counts[f"{var}={cats[k]}"] = int(counts[k])
             if k == ref:
                 continue
             blocks[var].append(len(cols))
@@ -207,6 +210,7 @@ def _build(
         refs["authority"] = cats[ref]
         blocks["authority"] = []
         for k in used:
+            level_counts[f"authority={cats[k]}"] = int(counts[k])
             if k != ref:
                 blocks["authority"].append(len(cols))
                 cols.append((codes == k).astype(float))
@@ -223,6 +227,7 @@ def _build(
         continuous=continuous,
         blocks=blocks,
         dropped=dropped,
+        level_counts=level_counts,
     )
     design.notes.extend(dg.no_variation(flat, model))
     return design
@@ -245,7 +250,8 @@ def _checks(design: _Design, model: str) -> list[Diagnostic]:
         out.append(
             Diagnostic(
                 "warning",
-                f"Only {n:,} respondents for {p} things to estimate; results will be imprecise.",
+                f"Only {n:,} respondents for {p} {'thing' if p == 1 else 'things'} to "
+                "estimate; results will be imprecise.",
                 model,
             )
         )
@@ -412,6 +418,7 @@ def fit_index_model(
         n_in_data=len(data),
         dropped=dropped,
         reference_levels=design.reference_levels,
+        level_counts=design.level_counts,
     )
     refused = _refusal(design, model)
     if refused:
@@ -533,8 +540,10 @@ def _drop_separated(
             break
         drop = np.zeros(len(rows), dtype=bool)
         for term, value in bad.items():
-            m = masks[term] & ~drop
-            notes.append(dg.separated_level(term, value, int(m.sum()), outcome_words, model))
+            # the whole group is left out (a respondent in two such groups is counted in
+            # both notes); never "those 0 respondents" when groups overlap
+            count = int(masks[term].sum())
+            notes.append(dg.separated_level(term, value, count, outcome_words, model))
             drop |= masks[term]
         key = "were in a group where everyone (or no one) took part, which a model cannot estimate"
         dropped[key] = dropped.get(key, 0) + int(drop.sum())
@@ -592,6 +601,7 @@ def fit_participation_model(
         n_in_data=len(data),
         dropped=dropped,
         reference_levels=design.reference_levels,
+        level_counts=design.level_counts,
     )
     y = rows[outcome].to_numpy(dtype=float)
     if len(y) and y.min() == y.max():
@@ -868,6 +878,7 @@ def _fit_ordered(
         n_in_data=len(data),
         dropped=dropped,
         reference_levels=design.reference_levels,
+        level_counts=design.level_counts,
     )
     extra: list[Diagnostic] = []
     if weighted:
@@ -952,6 +963,7 @@ def _fit_mixed(
         n_in_data=len(data),
         dropped=dropped,
         reference_levels=design.reference_levels,
+        level_counts=design.level_counts,
     )
     extra: list[Diagnostic] = []
     if weighted:

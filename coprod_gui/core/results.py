@@ -94,6 +94,14 @@ class ModelResult:
     reference_levels: dict[str, str] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     ok: bool = True  # False when the fit was refused (rank deficient, separation, ...)
+    level_counts: dict[str, int] = field(default_factory=dict)
+    """Respondents in the estimation sample with each category level, keyed like the terms
+    (``"tenure=Other"``, ``"authority=<name>"``) and including the reference levels.
+
+    Why: small-group protection. A control level resting on 3 respondents gives an
+    estimate about those 3 people; the report layer hides any term whose count is under
+    its minimum base. Empty for results saved before counts were recorded.
+    """
 
 
 @dataclass

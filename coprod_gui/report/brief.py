@@ -35,6 +35,7 @@ from .suppression import (
     council_status,
     diagnostic_message,
     effective_text,
+    hidden_terms_note,
     protect_file_rows,
     protect_level,
     protected_by,
@@ -494,13 +495,14 @@ def _p(v: float | None) -> str:
 
 
 def model_table(name: str, m: ModelResult, result: AnalysisResult, options: BriefOptions) -> Table:
-    """One model's terms; council effects resting on a hidden council are left out."""
+    """One model's terms; effects resting on a hidden council or on a category fewer than
+    ``min_base`` respondents gave are left out, and the note says how many."""
     unit = "percentage points" if m.kind == "logit_ame" else "index points"
     rows = []
-    hidden = 0
+    hidden: list[str] = []
     for term, t in m.terms.items():
         if term_hidden(term, result, options):
-            hidden += 1
+            hidden.append(term)
             continue
         rows.append(
             [
@@ -528,7 +530,7 @@ def model_table(name: str, m: ModelResult, result: AnalysisResult, options: Brie
         if refs:
             note_bits.append("Reference groups: " + "; ".join(refs) + ".")
     if hidden:
-        note_bits.append(f"{hidden} council effect(s) not shown to protect small groups.")
+        note_bits.append(hidden_terms_note(hidden, options))
     if not m.ok:
         note_bits.append("This model was not fitted.")
     return Table(

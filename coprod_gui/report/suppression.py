@@ -11,6 +11,9 @@ asks this module before printing a figure about a group, so the rule is applied 
   next smallest groups are hidden too, until at least two groups are hidden and together
   they hold at least ``min_base`` respondents.
 - A base (unweighted or effective) under ``caution_base`` carries a caution.
+- A model term about a category (a council, a control's answer) that fewer than
+  ``min_base`` respondents gave is left out of every table (``term_hidden``); the sizes
+  come from ``levels_by`` and from each model's ``level_counts``.
 """
 
 from __future__ import annotations
@@ -140,17 +143,70 @@ def hidden_councils(result: AnalysisResult, options: BriefOptions) -> set[str]:
 
 def term_hidden(term: str, result: AnalysisResult, options: BriefOptions) -> bool:
     """A model term resting on a small group: a hidden council's effect, or a category
-    (e.g. a gender answer) that fewer than ``min_base`` respondents gave."""
+    (e.g. a gender answer) that fewer than ``min_base`` respondents gave.
+
+    Category sizes come from ``levels_by`` (the groupings the levels are reported by)
+    and from the models' ``level_counts`` (every control level in the respondents each
+    model used). A term small in any model is hidden in every table, so one table cannot
+    show what another hides. Results without ``level_counts`` (older ones) rely on
+    ``levels_by`` alone. Hiding the term itself is enough: a model estimate is a
+    comparison with the reference group and cannot be worked out from the other terms.
+    """
     construct, _, level = term.partition("=")
     if not level:
         return False
-    if construct == "authority":
-        return level in hidden_councils(result, options)
-    for groups in result.levels_by.get(construct, {}).values():
-        lv = groups.get(level)
-        if lv is not None and int(lv.base) < options.min_base:
-            return True
-    return False
+    if construct == "authority" and level in hidden_councils(result, options):
+        return True
+    if construct != "authority":
+        for groups in result.levels_by.get(construct, {}).values():
+            lv = groups.get(level)
+            if lv is not None and int(lv.base) < options.min_base:
+                return True
+    return any(n < options.min_base for n in _model_counts(term, result))
+
+
+def _model_counts(term: str, result: AnalysisResult) -> list[int]:
+    """Respondents with the level ``term`` in each model that recorded it."""
+    counts = []
+    for key in ("models", "participation", "robustness"):
+        for model in getattr(result, key).values():
+            n = (getattr(model, "level_counts", None) or {}).get(term)
+            if n is not None:
+                counts.append(int(n))
+    return counts
+
+
+def hidden_terms_note(terms: list[str], options: BriefOptions) -> str:
+    """The note under a model table for the terms it leaves out, e.g. "2 council effects
+    and 1 category estimate not shown (fewer than 10 respondents, or to protect a smaller
+    council)." The terms are not named: naming a category would say that a handful of
+    people gave that answer."""
+    councils = sum(t.startswith("authority=") for t in terms)
+    categories = len(terms) - councils
+    parts = []
+    if councils:
+        parts.append(f"{councils} council effect{'s' if councils > 1 else ''}")
+    if categories:
+        parts.append(f"{categories} category estimate{'s' if categories > 1 else ''}")
+    why = f"fewer than {options.min_base} respondents"
+    if councils:
+        why += ", or to protect a smaller council"
+    return f"{' and '.join(parts)} not shown ({why})."
+
+
+def _protected_level_counts(counts: dict[str, int], options: BriefOptions) -> dict[str, int | None]:
+    """A model's level counts as published: small levels (and, by the usual secondary rule,
+    enough others that they cannot be found by subtracting from the model's total) null."""
+    by_var: dict[str, dict[str, int]] = {}
+    for term, n in counts.items():
+        var, _, level = term.partition("=")
+        by_var.setdefault(var, {})[level] = int(n)
+    out: dict[str, int | None] = {}
+    for var, levels in by_var.items():
+        status = protect_counts(levels, options)
+        for level, n in levels.items():
+            out[f"{var}={level}"] = None if status[level] in HIDDEN else n
+    return out
 
 
 def diagnostic_hidden(d: Diagnostic, result: AnalysisResult, options: BriefOptions) -> bool:
@@ -223,8 +279,8 @@ def protected_results(result: AnalysisResult, options: BriefOptions) -> dict[str
     results.json is written beside the brief and shared like it, so the same rule holds:
     a small (or secondarily hidden) group keeps its name but its figures and base become
     null with ``"suppressed": true``; hidden councils' counts and effects, small model
-    categories and small files' row counts likewise. ``AnalysisResult.to_dict`` stays the
-    unprotected document for in-memory use.
+    categories (and their respondent counts) and small files' row counts likewise.
+    ``AnalysisResult.to_dict`` stays the unprotected document for in-memory use.
     """
     doc = result.to_dict()
     hidden = hidden_councils(result, options)
@@ -248,10 +304,16 @@ def protected_results(result: AnalysisResult, options: BriefOptions) -> dict[str
                     entry = doc["levels_by"][grouping][form][group]
                     doc["levels_by"][grouping][form][group] = _withheld(entry)
     for key in ("models", "participation", "robustness"):
-        for model in doc[key].values():
+        for name, model in doc[key].items():
             for term, entry in model["terms"].items():
                 if term_hidden(term, result, options):
                     model["terms"][term] = _withheld(entry)
+            counts = getattr(getattr(result, key)[name], "level_counts", None) or {}
+            if counts:
+                protected = _protected_level_counts(counts, options)
+                model["level_counts"] = {
+                    t: None if term_hidden(t, result, options) else n for t, n in protected.items()
+                }
     for term, entry in doc["comparison"].items():
         if term_hidden(term, result, options):
             doc["comparison"][term] = _withheld(entry)

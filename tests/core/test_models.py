@@ -7,6 +7,7 @@ mismatch.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import warnings
 
@@ -501,3 +502,97 @@ def test_weighted_ame_se_is_delta_method_on_the_survey_sandwich(data: pd.DataFra
         term = res.terms[f"tenure={level}"]
         assert term.estimate == pytest.approx(ame_level(beta, 3 + k), rel=1e-8)
         assert term.std_error == pytest.approx(np.sqrt(g @ cov @ g), rel=1e-5)
+
+
+# --------------------------------------------------------------------------- level counts
+
+
+def small_tenure_data(seed: int = 5) -> pd.DataFrame:
+    """Tenure 'Other' given by 5 respondents, one of them without an age (so 4 are used)."""
+    d = simulate(n=800, councils=6, seed=seed)
+    d["tenure"] = d["tenure"].cat.add_categories(["Other"])
+    d.loc[[3, 50, 120, 400, 700], "tenure"] = "Other"
+    d.loc[[700, 10, 11], "age"] = np.nan  # row 700 is an 'Other'
+    return d
+
+
+def test_level_counts_are_respondents_used_per_level() -> None:
+    d = small_tenure_data()
+    used = d.dropna(subset=["age", "index_individual"])
+    res = models.fit_index_model(
+        d, "individual", drivers=["efficacy"], controls=["age", "tenure"], weighted=False
+    )
+    assert res.ok and res.n == len(used) == 797
+    assert res.level_counts["tenure=Other"] == 4
+    assert "tenure=Other" in res.terms  # the estimate the report layer must hide
+    # the reference level is counted too, keyed the same way
+    ref = res.reference_levels["tenure"]
+    assert ref == used["tenure"].value_counts().idxmax()
+    assert res.level_counts[f"tenure={ref}"] == int((used["tenure"] == ref).sum())
+    tenure = {k: v for k, v in res.level_counts.items() if k.startswith("tenure=")}
+    assert sum(tenure.values()) == res.n
+    councils = {k: v for k, v in res.level_counts.items() if k.startswith("authority=")}
+    assert len(councils) == 6 and sum(councils.values()) == res.n
+    assert res.level_counts["authority=Council 03"] == int(
+        (used["authority"] == "Council 03").sum()
+    )
+    assert "efficacy" not in res.level_counts and "age" not in res.level_counts
+    # every categorical term has a count
+    assert {t for t in res.terms if "=" in t} <= set(res.level_counts)
+    # the counts travel into results.json's model entries
+    assert dataclasses.asdict(res)["level_counts"]["tenure=Other"] == 4
+
+
+def test_level_counts_in_participation_and_robustness_models() -> None:
+    d = small_tenure_data()
+    part = models.fit_participation_model(
+        d, "collective", drivers=["efficacy"], controls=["age", "tenure"], weighted=True
+    )
+    assert part.level_counts["tenure=Other"] == 4
+    assert sum(v for k, v in part.level_counts.items() if k.startswith("tenure=")) == part.n
+    out = models.fit_robustness(
+        d,
+        {"individual": ordinal_items(d)},
+        drivers=["efficacy"],
+        controls=["tenure"],
+        weighted=False,
+    )
+    om, mx = out["ordered:recycling"], out["mixedlm:individual"]
+    assert om.level_counts["tenure=Other"] == 5  # age is not in this model: all 5 used
+    assert "tenure=Other" in om.terms
+    assert mx.ok and mx.level_counts["tenure=Other"] == 5
+    # the random-council model has no council terms, so no council counts
+    assert not any(k.startswith("authority=") for k in mx.level_counts)
+
+
+def test_separated_groups_inside_another_are_counted_in_full() -> None:
+    """tenure=Other (4 people) all answer gender 'Other' too, and everyone answering
+    'Other' to gender takes part: both notes give the real group size, never 0."""
+    d = simulate(n=800, councils=3, seed=6)
+    d["tenure"] = d["tenure"].cat.add_categories(["Other"])
+    other_gender = d.index[d["gender"] == "Other"]
+    d.loc[other_gender[:4], "tenure"] = "Other"
+    d.loc[other_gender, "any_collective"] = 1.0
+    res = models.fit_participation_model(
+        d, "collective", drivers=["efficacy"], controls=["gender", "tenure"], weighted=False
+    )
+    notes = {x.term: x for x in res.diagnostics if x.term in ("gender=Other", "tenure=Other")}
+    assert notes["gender=Other"].count == len(other_gender)
+    assert notes["tenure=Other"].count == 4
+    assert "Those 4 respondents were left out" in notes["tenure=Other"].message
+    assert not any("Those 0 respondents" in x.message for x in res.diagnostics)
+    assert "tenure=Other" not in res.level_counts and "gender=Other" not in res.level_counts
+
+
+def test_thin_data_note_says_one_thing() -> None:
+    d = simulate(n=6, councils=1, seed=7)
+    res = models.fit_index_model(d, "individual", drivers=[], controls=[], weighted=False)
+    messages = [x.message for x in res.diagnostics]
+    assert "Only 6 respondents for 1 thing to estimate; results will be imprecise." in messages
+    assert not any("1 things" in m for m in messages)
+    one = models.fit_index_model(d.iloc[:1], "individual", drivers=[], controls=[], weighted=False)
+    assert not one.ok
+    assert any(
+        x.message.startswith("Too few respondents (1) to estimate 1 thing; the model was not")
+        for x in one.diagnostics
+    )
