@@ -30,13 +30,17 @@ else
   if [ -x "$ROOT/.venv/bin/python" ]; then PY="$ROOT/.venv/bin/python"; else PY="$ROOT/.venv/Scripts/python.exe"; fi
 fi
 
-STAMP="$ROOT/.venv/.installed-$(cat "$ROOT/pyproject.toml" | cksum | cut -d' ' -f1)-${EXTRAS//,/_}"
+# One stamp per (pyproject.toml, extras) pair: "test" and "build" runs keep each other's
+# stamps, and any change to pyproject.toml invalidates them all.
+HASH="$(cksum < "$ROOT/pyproject.toml" | cut -d' ' -f1)"
+STAMP="$ROOT/.venv/.installed-$HASH-${EXTRAS//,/_}"
 if [ ! -f "$STAMP" ]; then
   echo "Installing the packages (first run only, about a minute) ..." >&2
   "$PY" -m pip install --quiet --disable-pip-version-check --upgrade pip
   spec="$ROOT"; [ -n "$EXTRAS" ] && spec="$ROOT[$EXTRAS]"
   "$PY" -m pip install --quiet --disable-pip-version-check -e "$spec"
-  rm -f "$ROOT"/.venv/.installed-* && touch "$STAMP"
+  find "$ROOT/.venv" -maxdepth 1 -name '.installed-*' ! -name ".installed-$HASH-*" -delete
+  touch "$STAMP"
 fi
 
 # Qt's system libraries on Linux (Debian/Ubuntu names); installed only if missing.
