@@ -68,6 +68,13 @@ def survey_frame(n: int, seed: int = 42) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
+def _cell(v: object) -> object:
+    """A workbook cell value: numpy scalars as Python, NaN/NA as a blank cell."""
+    if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
+        return None
+    return v.item() if hasattr(v, "item") else v
+
+
 def build(path: Path, n: int) -> None:
     """Write the workbook with two title rows on top of the header.
 
@@ -87,7 +94,7 @@ def build(path: Path, n: int) -> None:
         ws.write_row(1, 0, ["Source: synthetic benchmark data"])
         ws.write_row(2, 0, [str(c) for c in df.columns])
         for i, row in enumerate(df.itertuples(index=False), start=3):
-            ws.write_row(i, 0, [v.item() if hasattr(v, "item") else v for v in row])
+            ws.write_row(i, 0, [_cell(v) for v in row])
         wb.close()
     else:
         from openpyxl import Workbook
