@@ -75,6 +75,23 @@ class _Design:
     notes: list[Diagnostic] = field(default_factory=list)
     level_counts: dict[str, int] = field(default_factory=dict)  # "var=level" -> respondents
 
+    def new_result(
+        self, n_in_data: int, *, form: str, kind: str, method: str, outcome: str
+    ) -> ModelResult:
+        """A result carrying this design's bookkeeping (respondents used, why others
+        dropped, reference levels, level counts), so every model reports them alike."""
+        return ModelResult(
+            form=form,
+            kind=kind,
+            method=method,
+            outcome=outcome,
+            n=len(self.rows),
+            n_in_data=n_in_data,
+            dropped=self.dropped,
+            reference_levels=self.reference_levels,
+            level_counts=self.level_counts,
+        )
+
 
 def _check_form(form: str) -> None:
     if form not in FORMS:
@@ -409,16 +426,12 @@ def fit_index_model(
     design = _build(
         rows, drivers=drivers, controls=controls, weighted=weighted, dropped=dropped, model=model
     )
-    result = ModelResult(
+    result = design.new_result(
+        len(data),
         form=form,
         kind="wls" if weighted else "ols",
         method="",
         outcome=f"{form.capitalize()} co-production index (0–100)",
-        n=len(rows),
-        n_in_data=len(data),
-        dropped=dropped,
-        reference_levels=design.reference_levels,
-        level_counts=design.level_counts,
     )
     refused = _refusal(design, model)
     if refused:
@@ -592,16 +605,12 @@ def fit_participation_model(
         rows, drivers=drivers, controls=controls, weighted=weighted, dropped=dropped, model=model
     )
     design.notes.extend(sep_notes)
-    result = ModelResult(
+    result = design.new_result(
+        len(data),
         form=form,
         kind="logit_ame",
         method="",
         outcome=f"Chance of doing at least one {form} activity regularly (percentage points)",
-        n=len(rows),
-        n_in_data=len(data),
-        dropped=dropped,
-        reference_levels=design.reference_levels,
-        level_counts=design.level_counts,
     )
     y = rows[outcome].to_numpy(dtype=float)
     if len(y) and y.min() == y.max():
@@ -869,16 +878,12 @@ def _fit_ordered(
         model=model,
         constant=False,
     )
-    result = ModelResult(
+    result = design.new_result(
+        len(data),
         form=key if key in ("individual", "collective") else "item",
         kind="ordered_logit",
         method="Ordered logistic regression with council fixed effects (log-odds)",
         outcome=f"Answer to {column} (ordered)",
-        n=len(rows),
-        n_in_data=len(data),
-        dropped=dropped,
-        reference_levels=design.reference_levels,
-        level_counts=design.level_counts,
     )
     extra: list[Diagnostic] = []
     if weighted:
@@ -954,16 +959,12 @@ def _fit_mixed(
         model=model,
         fixed_effects=False,
     )
-    result = ModelResult(
+    result = design.new_result(
+        len(data),
         form=form,
         kind="mixedlm",
         method="Least squares with a random council effect (REML)",
         outcome=f"{form.capitalize()} co-production index (0–100)",
-        n=len(rows),
-        n_in_data=len(data),
-        dropped=dropped,
-        reference_levels=design.reference_levels,
-        level_counts=design.level_counts,
     )
     extra: list[Diagnostic] = []
     if weighted:

@@ -111,6 +111,10 @@ def _form_errorbar(
     )
 
 
+FORM_OFFSET: dict[str, float] = {"individual": 0.17, "collective": -0.17}
+"""Vertical shift of each form's marker within a row, shared by the row charts."""
+
+
 def draw_levels(fig: Figure, result: AnalysisResult, options: BriefOptions | None = None) -> str:
     """Share doing at least one activity regularly, by form and council, with 95% intervals."""
     options = options or BriefOptions()
@@ -122,7 +126,7 @@ def draw_levels(fig: Figure, result: AnalysisResult, options: BriefOptions | Non
     ax = fig.add_subplot()
     _style(ax)
     n = len(labels)
-    offsets = {"individual": 0.17, "collective": -0.17}
+    offsets = FORM_OFFSET
     for form in FORMS:
         ys, xs, lo, hi = [], [], [], []
         for i, lv in enumerate(values[form]):
@@ -221,7 +225,7 @@ def draw_drivers(fig: Figure, result: AnalysisResult, options: BriefOptions | No
     ax = fig.add_subplot()
     _style(ax)
     n = len(rows)
-    offsets = {"individual": 0.17, "collective": -0.17}
+    offsets = FORM_OFFSET
     for form in FORMS:
         pts = [(n - 1 - i + offsets[form], r[2][form]) for i, r in enumerate(rows)]
         pts = [(y, v) for y, v in pts if v is not None]

@@ -208,6 +208,4 @@ def write_docx(
 ) -> Path:
     """Write the brief to ``path`` atomically; returns the path."""
     doc = build_document(brief, result, options)
-    buf = io.BytesIO()
-    doc.save(buf)
-    return atomic_write(path, lambda fh: fh.write(buf.getvalue()))
+    return atomic_write(path, doc.save)  # saved straight into the temp file

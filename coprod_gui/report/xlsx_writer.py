@@ -10,7 +10,6 @@ formula (every string cell is written as text; risky ones also get Excel's quote
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import os
 from pathlib import Path
@@ -497,6 +496,4 @@ def write_xlsx(
 ) -> Path:
     """Write the results workbook to ``path`` atomically; returns the path."""
     wb = build_workbook(brief, result, options)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return atomic_write(path, lambda fh: fh.write(buf.getvalue()))
+    return atomic_write(path, wb.save)  # saved straight into the temp file
