@@ -35,7 +35,7 @@ DATA = Path(__file__).resolve().parent / "data"
 def survey_frame(n: int, seed: int = 42) -> pd.DataFrame:
     """Survey-like answers: the shared generator if present, else a similar 40 columns."""
     try:
-        from coprod_gui.core.synthetic import generate_survey
+        from coprod_gui.core.survey.synthetic import generate_survey
 
         return generate_survey(n, seed)
     except ImportError:

@@ -59,7 +59,7 @@ def baseline(path: Path) -> tuple[float, float]:
     import pandas as pd
     import statsmodels.formula.api as smf
 
-    from coprod_gui.core import synthetic as syn
+    from coprod_gui.core.survey import synthetic as syn
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -106,9 +106,9 @@ def baseline(path: Path) -> tuple[float, float]:
 def breakdown(path: Path, out: Path) -> None:
     """One product run step by step, to show where its time goes."""
     from coprod_gui.core.analysis import analyse
-    from coprod_gui.core.mapping import suggest_mapping
     from coprod_gui.core.pipeline import load_tables
-    from coprod_gui.core.prepare import prepare
+    from coprod_gui.core.survey.mapping import suggest_mapping
+    from coprod_gui.core.survey.prepare import prepare
     from coprod_gui.report.export import export_all
 
     steps: list[tuple[str, float]] = []

@@ -120,7 +120,7 @@ def _peak_rss_windows_mb() -> float:  # pragma: no cover - Windows only
 
 def _generator_tag() -> str:
     """Short hash of the generator's source: a changed generator invalidates the cache."""
-    from coprod_gui.core import synthetic
+    from coprod_gui.core.survey import synthetic
 
     return hashlib.sha256(Path(synthetic.__file__).read_bytes()).hexdigest()[:8]
 
@@ -145,7 +145,7 @@ def ensure_survey_xlsx(n_rows: int = 50_000, seed: int = BENCH_SEED) -> Path:
     Same generator, columns and layout as the bundled example (title rows, 'About' sheet),
     so a benchmark measures what an officer's real file would cost.
     """
-    from coprod_gui.core.synthetic import generate_survey, write_agency_xlsx
+    from coprod_gui.core.survey.synthetic import generate_survey, write_agency_xlsx
 
     def write(path: Path) -> None:
         write_agency_xlsx(generate_survey(n_rows, seed), path)
@@ -159,7 +159,7 @@ def ensure_survey_csv(
     """The same survey as a CSV export (header on the first row, UTF-8 with BOM by default,
     as Excel saves it), built once and cached."""
     from coprod_gui.core.files import atomic_write_bytes
-    from coprod_gui.core.synthetic import generate_survey
+    from coprod_gui.core.survey.synthetic import generate_survey
 
     def write(path: Path) -> None:
         text = generate_survey(n_rows, seed).to_csv(index=False, lineterminator="\r\n")

@@ -151,9 +151,9 @@ def run(args: argparse.Namespace, progress: ProgressPrinter) -> list[Path]:
     from .core.analysis import AnalysisOptions
     from .core.errors import InputError
     from .core.files import atomic_write_text
-    from .core.mapping import load_mapping, save_mapping
     from .core.pipeline import run_pipeline
     from .core.progress import slice_progress
+    from .core.survey.mapping import load_mapping, save_mapping
     from .report.export import export_all
     from .report.options import BriefOptions
     from .report.suppression import protected_results
@@ -164,7 +164,7 @@ def run(args: argparse.Namespace, progress: ProgressPrinter) -> list[Path]:
             hint="Use --demo on its own to analyse the example survey.",
         )
     if args.demo:
-        from .core.example import example_survey_paths
+        from .core.survey.example import example_survey_paths
 
         paths = example_survey_paths()
     elif args.files:

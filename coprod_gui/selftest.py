@@ -146,7 +146,7 @@ def check_readers(state: _State) -> str:
 
 
 def check_example(state: _State) -> str:
-    from .core.example import example_survey_paths
+    from .core.survey.example import example_survey_paths
 
     paths = [Path(p) for p in example_survey_paths()]
     missing = [p.name for p in paths if not p.is_file()]

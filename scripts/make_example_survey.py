@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from coprod_gui.core.synthetic import (  # noqa: E402
+from coprod_gui.core.survey.synthetic import (  # noqa: E402
     DEFAULT_SEED,
     FIVE_FICTIONAL_COUNCILS,
     generate_survey,

@@ -24,7 +24,6 @@ import pandas as pd
 import scipy.special
 
 from . import models
-from .constructs import DRIVERS, FORMS, label
 from .errors import InputError
 from .indices import indices_by_area, summarise_index
 from .levels import any_regular, item_levels, levels_by_group, regular_flags, weighted_share
@@ -37,6 +36,7 @@ from .progress import (
     slice_progress,
 )
 from .results import AnalysisResult, Diagnostic, IndexSummary, Level, ModelResult
+from .survey.constructs import DRIVERS, FORMS, label
 from .types import SurveyFrame
 
 log = logging.getLogger(__name__)

@@ -109,7 +109,7 @@ def regular_from(item: ItemInfo, threshold: str | None) -> int:
     """
     if threshold is None:
         return item.regular_from
-    from .scales import threshold_position
+    from .survey.scales import threshold_position
 
     position = threshold_position(item.scale, threshold)
     if position is not None:

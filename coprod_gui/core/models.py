@@ -34,10 +34,10 @@ import scipy.linalg
 import scipy.special
 
 from . import diagnostics as dg
-from .constructs import FORMS, label
 from .errors import InputError
 from .progress import CancelFn, ProgressFn, check_cancelled, never_cancelled, no_progress
 from .results import Comparison, Diagnostic, ModelResult, Term
+from .survey.constructs import FORMS, label
 
 CLUSTER_MIN_COUNCILS = 20
 """With fewer councils, cluster-robust errors are biased (few clusters): use HC3 instead."""

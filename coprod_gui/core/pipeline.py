@@ -77,7 +77,7 @@ def analyse_tables(
     is_cancelled: CancelFn = never_cancelled,
 ) -> tuple[SurveyFrame, AnalysisResult]:
     """Prepare the tables with ``mapping`` and analyse them."""
-    from .prepare import prepare
+    from .survey.prepare import prepare
 
     survey = prepare(
         tables,
@@ -111,7 +111,7 @@ def run_pipeline(
     A given mapping is checked against the files first, so a column it names that is not
     there is a plain :class:`InputError` naming the column.
     """
-    from .mapping import check_mapping, suggest_mapping
+    from .survey.mapping import check_mapping, suggest_mapping
 
     if mapping is not None:
         sheet = sheet if sheet is not None else mapping.sheet

@@ -126,7 +126,7 @@ class ItemInfo:
     source: str  # original header or variable label (question text)
     form: Literal["individual", "collective"]
     area: str | None  # service area, if known
-    scale: str  # name of the answer scale recognised (see core.scales)
+    scale: str  # name of the answer scale recognised (see core.survey.scales)
     labels: list[str]  # answer labels in score order, lowest first (score 0 .. n_points-1)
     regular_from: int  # lowest score that counts as doing the activity regularly
     reversed: bool = False

@@ -17,9 +17,9 @@ import math
 from dataclasses import dataclass, field
 
 from .. import APP_NAME
-from ..core.constructs import FORMS
 from ..core.diagnostics import term_words
 from ..core.results import AnalysisResult, Level, ModelResult
+from ..core.survey.constructs import FORMS
 from .findings import (
     FORM_DO,
     FORM_NOUN,

@@ -19,8 +19,8 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from ..core.constructs import FORMS
 from ..core.results import AnalysisResult, Level
+from ..core.survey.constructs import FORMS
 from .findings import AGE_STEP, FORM_NOUN, driver_phrase, is_clear
 from .options import BriefOptions
 from .suppression import protect_level, protected_by
@@ -209,7 +209,7 @@ def driver_rows(
 
 
 def _is_driver(term: str) -> bool:
-    from ..core.constructs import DRIVERS
+    from ..core.survey.constructs import DRIVERS
 
     return term in DRIVERS
 

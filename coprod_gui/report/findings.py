@@ -13,8 +13,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..core.constructs import BY_NAME, DRIVERS, FORMS
 from ..core.results import AnalysisResult, ModelResult, Term
+from ..core.survey.constructs import BY_NAME, DRIVERS, FORMS
 from .options import BriefOptions
 from .suppression import protect_level, term_hidden
 from .wording import (

@@ -22,8 +22,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..core.constructs import label
 from ..core.results import AnalysisResult, Diagnostic, Level
+from ..core.survey.constructs import label
 from .options import BriefOptions
 from .wording import whole
 

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.constructs import BY_NAME, CONSTRUCTS, DRIVERS, OUTCOMES
+from ..core.survey.constructs import BY_NAME, CONSTRUCTS, DRIVERS, OUTCOMES
 from .table_models import DataFrameModel, RowsModel
 
 if TYPE_CHECKING:

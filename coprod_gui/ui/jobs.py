@@ -110,7 +110,7 @@ def load_job(
     paths = [Path(p) for p in paths]
 
     def job(progress: ProgressFn, is_cancelled: CancelFn) -> LoadedSurvey:
-        from ..core.mapping import suggest_mapping
+        from ..core.survey.mapping import suggest_mapping
 
         tables = read_tables(paths, overrides, slice_progress(progress, 0.0, 0.7), is_cancelled)
         check_cancelled(is_cancelled)
@@ -132,7 +132,7 @@ def check_quality(
     tables: list[RawTable], mapping: Mapping, progress: ProgressFn, is_cancelled: CancelFn
 ) -> tuple[DataQuality | None, str | None]:
     """Prepare the survey to collect the data-quality report; a mapping problem is a note."""
-    from ..core.prepare import prepare
+    from ..core.survey.prepare import prepare
 
     try:
         survey = prepare(tables, mapping, progress=progress, is_cancelled=is_cancelled)
@@ -229,7 +229,7 @@ def recode_preview_job(table: RawTable, column: str, mapping: Mapping) -> Job:
     """How each answer in ``column`` will be scored (answer, count, score, what happens)."""
 
     def job(progress: ProgressFn, is_cancelled: CancelFn) -> pd.DataFrame:
-        from ..core.scales import recode_preview
+        from ..core.survey.scales import recode_preview
 
         check_cancelled(is_cancelled)
         return recode_preview(
@@ -317,7 +317,7 @@ def save_mapping_job(mapping: Mapping, path: Path) -> Job:
     """Save the mapping off the GUI thread (a network drive can stall the write)."""
 
     def job(progress: ProgressFn, is_cancelled: CancelFn) -> Path:
-        from ..core.mapping import save_mapping
+        from ..core.survey.mapping import save_mapping
 
         save_mapping(mapping, path)
         return path
@@ -329,7 +329,7 @@ def load_mapping_job(path: Path, tables: list[RawTable]) -> Job:
     """Load a mapping file and check every column it names is in the survey."""
 
     def job(progress: ProgressFn, is_cancelled: CancelFn) -> Mapping:
-        from ..core.mapping import check_mapping, load_mapping, resolve_column
+        from ..core.survey.mapping import check_mapping, load_mapping, resolve_column
 
         mapping = load_mapping(path)
         check_mapping(mapping, tables)

@@ -356,7 +356,7 @@ class MainWindow(QMainWindow):
     def open_example(self, auto_run: bool = False) -> None:
         """Open the bundled example survey (and analyse it when ``auto_run``)."""
         from ..core.errors import InputError
-        from ..core.example import example_survey_paths
+        from ..core.survey.example import example_survey_paths
 
         try:
             paths = example_survey_paths()

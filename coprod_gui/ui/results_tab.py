@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.constructs import FORMS
+from ..core.survey.constructs import FORMS
 from .table_models import RowsModel
 
 if TYPE_CHECKING:
@@ -348,7 +348,7 @@ class ResultsTab(QWidget):
     # ------------------------------------------------------------------ drivers
 
     def _fill_drivers(self, result: AnalysisResult, options: BriefOptions) -> None:
-        from ..core.constructs import label
+        from ..core.survey.constructs import label
         from ..report.findings import is_clear
         from ..report.suppression import term_hidden
         from ..report.wording import r_strength

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from coprod_gui import cli
-from coprod_gui.core.mapping import load_mapping
-from coprod_gui.core.synthetic import generate_survey, write_agency_xlsx
+from coprod_gui.core.survey.mapping import load_mapping
+from coprod_gui.core.survey.synthetic import generate_survey, write_agency_xlsx
 from tests.file_builders import write_pdf_renamed, write_xlsx
 
 ROOT = Path(__file__).resolve().parents[2]

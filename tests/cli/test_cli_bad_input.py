@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from coprod_gui import cli
-from coprod_gui.core.synthetic import CONSTRUCT_COLUMNS, STRUCTURE_COLUMNS, generate_survey
+from coprod_gui.core.survey.synthetic import CONSTRUCT_COLUMNS, STRUCTURE_COLUMNS, generate_survey
 
 COPROD_COLUMNS = [
     *CONSTRUCT_COLUMNS["individual_coproduction"],

@@ -14,9 +14,9 @@ import pytest
 import statsmodels.api as sm
 from openpyxl import load_workbook
 
-from coprod_gui.core import synthetic as syn
 from coprod_gui.core.errors import InputError
-from coprod_gui.core.example import example_survey_paths
+from coprod_gui.core.survey import synthetic as syn
+from coprod_gui.core.survey.example import example_survey_paths
 
 FREQ = {"Often": 3, "Sometimes": 2, "Rarely": 1, "Never": 0}
 AGREE = {"Definitely agree": 3, "Tend to agree": 2, "Tend to disagree": 1, "Definitely disagree": 0}
@@ -253,7 +253,7 @@ def test_write_without_about_sheet(tmp_path: Path) -> None:
 
 
 def test_missing_example_is_a_plain_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import coprod_gui.core.example as example
+    import coprod_gui.core.survey.example as example
 
     monkeypatch.setattr(example, "resource_path", lambda *parts: tmp_path.joinpath(*parts))
     with pytest.raises(InputError, match="example survey"):
@@ -261,7 +261,7 @@ def test_missing_example_is_a_plain_error(monkeypatch: pytest.MonkeyPatch, tmp_p
 
 
 def test_true_mapping_covers_every_construct_and_column(shipped: pd.DataFrame) -> None:
-    from coprod_gui.core.constructs import BY_NAME
+    from coprod_gui.core.survey.constructs import BY_NAME
 
     mapping = syn.true_mapping()
     assert set(mapping) == set(BY_NAME)

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from coprod_gui.core.errors import InputError
-from coprod_gui.core.mapping import (
+from coprod_gui.core.reading import read_survey
+from coprod_gui.core.survey.mapping import (
     check_mapping,
     load_mapping,
     mapping_from_dict,
@@ -17,8 +18,7 @@ from coprod_gui.core.mapping import (
     save_mapping,
     suggest_mapping,
 )
-from coprod_gui.core.reading import read_survey
-from coprod_gui.core.synthetic import (
+from coprod_gui.core.survey.synthetic import (
     REVERSED,
     SERVICE_AREA,
     agency_xlsx_bytes,

@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 
 from coprod_gui.core.errors import Cancelled, InputError
-from coprod_gui.core.example import example_survey_paths
-from coprod_gui.core.mapping import mapping_from_dict, suggest_mapping
-from coprod_gui.core.prepare import prepare, tidy_name
 from coprod_gui.core.reading import read_survey
-from coprod_gui.core.synthetic import generate_survey
+from coprod_gui.core.survey.example import example_survey_paths
+from coprod_gui.core.survey.mapping import mapping_from_dict, suggest_mapping
+from coprod_gui.core.survey.prepare import prepare, tidy_name
+from coprod_gui.core.survey.synthetic import generate_survey
 from coprod_gui.core.types import Mapping, RawTable, SurveyFrame
 from tests.file_builders import write_csv, write_dta, write_ods, write_sav, write_xlsx
 

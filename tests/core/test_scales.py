@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coprod_gui.core.scales import (
+from coprod_gui.core.survey.scales import (
     BLANK,
     DECLARED,
     NUMERIC,

@@ -22,7 +22,7 @@ from coprod_gui import selftest
 ROOT = Path(__file__).resolve().parents[2]
 NEEDED = [
     "coprod_gui.core.pipeline",
-    "coprod_gui.core.example",
+    "coprod_gui.core.survey.example",
     "coprod_gui.report.export",
     "coprod_gui.ui.main_window",
 ]
@@ -130,7 +130,7 @@ def test_every_step_after_a_missing_example_survey_fails(
 ) -> None:
     """The example vanishes: the example check names the file, and the analysis, export,
     Word and Excel checks each report FAIL instead of passing on nothing."""
-    import coprod_gui.core.example as example
+    import coprod_gui.core.survey.example as example
 
     monkeypatch.setattr(example, "example_survey_paths", lambda: [tmp_path / "no-such.xlsx"])
     after = ("example survey", "analysis", "export", "Word brief", "Excel results")

@@ -291,8 +291,8 @@ def brief_options() -> BriefOptions:
 def demo_result() -> AnalysisResult:
     """The bundled example survey analysed by the real pipeline (skipped if not built yet)."""
     try:
-        from coprod_gui.core.example import example_survey_paths
         from coprod_gui.core.pipeline import run_pipeline
+        from coprod_gui.core.survey.example import example_survey_paths
     except ImportError as exc:  # pragma: no cover - until core.pipeline lands
         pytest.skip(f"core.pipeline is not available yet ({exc.name})")
     return run_pipeline(example_survey_paths()).result

@@ -14,7 +14,7 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from coprod_gui.core.constructs import BY_NAME
+from coprod_gui.core.survey.constructs import BY_NAME
 from coprod_gui.ui import jobs
 from coprod_gui.ui.main_window import MainWindow
 from coprod_gui.ui.worker import UNEXPECTED_MESSAGE
@@ -305,7 +305,7 @@ def test_header_row_change_reads_again(qtbot, loaded_window: MainWindow) -> None
 
 
 def test_files_dropped_on_the_window_are_opened(qtbot, window: MainWindow) -> None:
-    from coprod_gui.core.example import example_survey_paths
+    from coprod_gui.core.survey.example import example_survey_paths
 
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in example_survey_paths()])

@@ -23,10 +23,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import InputError
+from ..progress import CancelFn, ProgressFn, check_cancelled, never_cancelled, no_progress
+from ..types import DataQuality, ItemInfo, Mapping, RawTable, SurveyFrame
 from .constructs import BY_NAME, CATEGORICAL_CONTROLS, DRIVERS, FORM_OF_OUTCOME, OUTCOMES
-from .errors import InputError
 from .mapping import check_mapping, resolve_column
-from .progress import CancelFn, ProgressFn, check_cancelled, never_cancelled, no_progress
 from .scales import (
     BLANK,
     DECLARED,
@@ -39,7 +40,6 @@ from .scales import (
     recode_codes,
     threshold_position,
 )
-from .types import DataQuality, ItemInfo, Mapping, RawTable, SurveyFrame
 
 log = logging.getLogger(__name__)
 

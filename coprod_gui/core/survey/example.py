@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import InputError
-from .paths import resource_path
+from ..errors import InputError
+from ..paths import resource_path
 
 EXAMPLE_FILE_NAMES: tuple[str, ...] = ("example_survey.xlsx",)
 

@@ -19,12 +19,12 @@ from typing import Any
 
 import pandas as pd
 
+from ..errors import InputError
+from ..files import atomic_write_text
+from ..results import mapping_to_dict
+from ..types import Mapping, RawTable, Suggestion
 from .constructs import BY_NAME, DRIVERS, SERVICE_AREAS
-from .errors import InputError
-from .files import atomic_write_text
-from .results import mapping_to_dict
 from .scales import BY_SCALE, detect_scale, looks_reverse_worded, norm
-from .types import Mapping, RawTable, Suggestion
 
 SCHEMA = "coprod-mapping/1"
 MIN_CONFIDENCE = 0.5
