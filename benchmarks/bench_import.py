@@ -26,8 +26,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from coprod_gui.core import safety  # noqa: E402
-from coprod_gui.core.reading import read_survey  # noqa: E402
+from coprod_gui.core.io import safety  # noqa: E402
+from coprod_gui.core.io.reading import read_survey  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -105,8 +105,8 @@ def baseline(path: Path) -> tuple[float, float]:
 
 def breakdown(path: Path, out: Path) -> None:
     """One product run step by step, to show where its time goes."""
-    from coprod_gui.core.analysis import analyse
     from coprod_gui.core.pipeline import load_tables
+    from coprod_gui.core.stats.analysis import analyse
     from coprod_gui.core.survey.mapping import suggest_mapping
     from coprod_gui.core.survey.prepare import prepare
     from coprod_gui.report.export import export_all

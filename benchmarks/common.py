@@ -158,7 +158,7 @@ def ensure_survey_csv(
 ) -> Path:
     """The same survey as a CSV export (header on the first row, UTF-8 with BOM by default,
     as Excel saves it), built once and cached."""
-    from coprod_gui.core.files import atomic_write_bytes
+    from coprod_gui.core.io.files import atomic_write_bytes
     from coprod_gui.core.survey.synthetic import generate_survey
 
     def write(path: Path) -> None:

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from . import APP_NAME, __version__
-from .core.paths import is_frozen, user_data_dir
+from .core.io.paths import is_frozen, user_data_dir
 from .core.runtime import limit_blas_threads
 
 log = logging.getLogger("coprod_gui")
@@ -42,7 +42,7 @@ def _frozen_fixes() -> None:
     """Windowed builds have no stdout/stderr and a read-only install folder.
 
     Nothing is ever written beside the executable: the log, crash traces and matplotlib's
-    font cache all go to the per-user data folder (``core.paths.user_data_dir``).
+    font cache all go to the per-user data folder (``core.io.paths.user_data_dir``).
     """
     no_stderr = sys.stderr is None
     if sys.stdout is None:

@@ -148,11 +148,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace, progress: ProgressPrinter) -> list[Path]:
     """Do the work of ``main``; raises :class:`InputError` for anything the user can fix."""
-    from .core.analysis import AnalysisOptions
     from .core.errors import InputError
-    from .core.files import atomic_write_text
+    from .core.io.files import atomic_write_text
     from .core.pipeline import run_pipeline
     from .core.progress import slice_progress
+    from .core.stats.analysis import AnalysisOptions
     from .core.survey.mapping import load_mapping, save_mapping
     from .report.export import export_all
     from .report.options import BriefOptions

@@ -83,12 +83,12 @@ def check_defusedxml(state: _State) -> str:
     if not getattr(openpyxl, "DEFUSEDXML", False):
         raise CheckFailed("openpyxl.DEFUSEDXML is False: spreadsheets would be parsed unprotected")
     try:
-        from .core.safety import xml_protection_ok
+        from .core.io.safety import xml_protection_ok
     except ImportError:
         pass
     else:
         if not xml_protection_ok():
-            raise CheckFailed("core.safety.xml_protection_ok() says the protection is off")
+            raise CheckFailed("core.io.safety.xml_protection_ok() says the protection is off")
     return "openpyxl parses sheets through defusedxml"
 
 
@@ -121,7 +121,7 @@ def check_readers(state: _State) -> str:
     import pandas as pd
     import pyreadstat
 
-    from .core.reading import read_survey
+    from .core.io.reading import read_survey
 
     frame = pd.DataFrame({"q1": [1.0, 2.0, 3.0], "area": ["North", "South", "East"]})
     folder = state.tmp / "readers"

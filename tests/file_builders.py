@@ -2,7 +2,7 @@
 
 Each ``write_*`` takes a DataFrame of answers and writes it in one format, so the same
 respondents can be saved as xlsx, csv, ods, sav and dta and read back through
-:func:`coprod_gui.core.reading.read_survey`. The ``write_*`` hostile builders make the
+:func:`coprod_gui.core.io.reading.read_survey`. The ``write_*`` hostile builders make the
 broken or malicious files the readers must refuse (see shared reliability.md §1).
 
 All builders return the path written.

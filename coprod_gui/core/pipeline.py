@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .analysis import AnalysisOptions, analyse
 from .errors import InputError
 from .progress import (
     CancelFn,
@@ -25,6 +24,7 @@ from .progress import (
     slice_progress,
 )
 from .results import AnalysisResult
+from .stats.analysis import AnalysisOptions, analyse
 from .types import Mapping, RawTable, Suggestion, SurveyFrame
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def load_tables(
     is_cancelled: CancelFn = never_cancelled,
 ) -> list[RawTable]:
     """Read every file (``header_row`` 0-based, as :func:`read_survey` takes it)."""
-    from .reading import read_survey
+    from .io.reading import read_survey
 
     paths = [Path(p) for p in paths]
     if not paths:

@@ -1,6 +1,6 @@
 """The analysis result and its ``coprod-results/1`` JSON form (DESIGN.md §6).
 
-Filled by :mod:`coprod_gui.core.analysis`; read by the report layer, the window and the
+Filled by :mod:`coprod_gui.core.stats.analysis`; read by the report layer, the window and the
 command line. Percentages are on a 0–100 scale; model terms for continuous drivers are
 keyed by construct name (``efficacy``, ``age``); categorical terms as ``"gender=Female"``
 against the reference level in ``reference_levels``.

@@ -17,8 +17,8 @@ import math
 from dataclasses import dataclass, field
 
 from .. import APP_NAME
-from ..core.diagnostics import term_words
 from ..core.results import AnalysisResult, Level, ModelResult
+from ..core.stats.diagnostics import term_words
 from ..core.survey.constructs import FORMS
 from .findings import (
     FORM_DO,

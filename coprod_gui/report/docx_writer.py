@@ -23,7 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Inches, Pt
 
 from .. import APP_NAME
-from ..core.files import atomic_write
+from ..core.io.files import atomic_write
 from ..core.results import AnalysisResult
 from .brief import Brief, Bullets, Chart, Para, Table
 from .charts import render_png

@@ -22,9 +22,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import APP_NAME
-from ..core.diagnostics import term_words
-from ..core.files import atomic_write
+from ..core.io.files import atomic_write
 from ..core.results import AnalysisResult, Level, ModelResult
+from ..core.stats.diagnostics import term_words
 from ..core.survey.constructs import BY_NAME, FORMS
 from .brief import Brief
 from .charts import FORM_LABEL, levels_rows

@@ -81,7 +81,7 @@ def read_tables(
     is_cancelled: CancelFn,
 ) -> list[RawTable]:
     """Read each file, with the officer's sheet / header-row choices where given."""
-    from ..core.reading import read_survey
+    from ..core.io.reading import read_survey
 
     overrides = overrides or {}
     tables = []

@@ -739,7 +739,7 @@ def get_application() -> QApplication:
 def run_gui(demo: bool = False, files: Sequence[Path] = ()) -> int:
     """Open the window (with the example analysed when ``demo``); returns the exit status."""
     from .. import ORG_NAME
-    from ..core.paths import resource_path
+    from ..core.io.paths import resource_path
 
     limit_blas_threads()  # before numpy is first imported
     app = get_application()

@@ -18,8 +18,8 @@ import pytest
 import statsmodels.formula.api as smf
 from statsmodels.stats.proportion import proportion_confint
 
-from coprod_gui.core.analysis import AnalysisOptions, analyse
 from coprod_gui.core.errors import Cancelled, InputError
+from coprod_gui.core.stats.analysis import AnalysisOptions, analyse
 from coprod_gui.core.types import DataQuality, ItemInfo, Mapping, SurveyFrame
 
 FREQ4 = ["Never", "Rarely", "Sometimes", "Often"]

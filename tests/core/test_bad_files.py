@@ -16,9 +16,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from coprod_gui.core import safety
 from coprod_gui.core.errors import InputError
-from coprod_gui.core.reading import list_sheets, read_survey
+from coprod_gui.core.io import safety
+from coprod_gui.core.io.reading import list_sheets, read_survey
 from tests.file_builders import (
     _SHEET_HEAD,
     _inline,
@@ -104,7 +104,7 @@ def test_far_cell_refused_without_crashing(tmp_path: Path) -> None:
         """
         import sys
         from coprod_gui.core.errors import InputError
-        from coprod_gui.core.reading import read_survey, list_sheets
+        from coprod_gui.core.io.reading import read_survey, list_sheets
         for fn in (read_survey, list_sheets):
             try:
                 fn(sys.argv[1])

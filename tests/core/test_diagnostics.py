@@ -10,8 +10,8 @@ import pytest
 import statsmodels.api as sm
 from statsmodels.stats.outliers_influence import variance_inflation_factor
 
-from coprod_gui.core import diagnostics as dg
-from coprod_gui.core import models
+from coprod_gui.core.stats import comparison, linear, logit, robustness
+from coprod_gui.core.stats import diagnostics as dg
 from tests.core.test_models import simulate
 
 DRIVERS = ["efficacy", "consultation_satisfaction"]
@@ -24,7 +24,7 @@ def messages(result) -> str:
 def test_aliased_drivers_refuse_the_fit_and_are_named() -> None:
     d = simulate(n=300)
     d["informed"] = d["efficacy"] / 2  # exactly proportional
-    for fit in (models.fit_index_model, models.fit_participation_model):
+    for fit in (linear.fit_index_model, logit.fit_participation_model):
         res = fit(
             d, "individual", drivers=["efficacy", "informed"], controls=["age"], weighted=False
         )
@@ -41,7 +41,7 @@ def test_aliased_drivers_refuse_the_fit_and_are_named() -> None:
 def test_control_identical_to_a_council_is_named() -> None:
     d = simulate(n=300, councils=3)
     d["disability"] = pd.Categorical(np.where(d["authority"] == "Council 01", "Yes", "No"))
-    res = models.fit_index_model(
+    res = linear.fit_index_model(
         d, "collective", drivers=DRIVERS, controls=["disability"], weighted=False
     )
     assert not res.ok and res.terms == {}
@@ -49,7 +49,7 @@ def test_control_identical_to_a_council_is_named() -> None:
     assert "Disability: Yes" in msg and "Council: Council 01" in msg
     notes: list = []
     assert (
-        models.compare_forms(
+        comparison.compare_forms(
             d, drivers=DRIVERS, controls=["disability"], weighted=False, diagnostics=notes
         )
         == {}
@@ -68,7 +68,7 @@ def test_aliased_groups_on_plain_arrays() -> None:
 
 def test_too_few_respondents() -> None:
     d = simulate(n=8, councils=3, seed=1)
-    res = models.fit_index_model(
+    res = linear.fit_index_model(
         d,
         "individual",
         drivers=["efficacy", "consultation_satisfaction", "trust_council"],
@@ -86,7 +86,7 @@ def test_constant_driver_is_dropped_not_fatal() -> None:
     d = simulate(n=400)
     d["trust_council"] = 0.5
     d["tenure"] = pd.Categorical(["Owner"] * len(d), categories=["Owner", "Social"])
-    res = models.fit_index_model(
+    res = linear.fit_index_model(
         d, "individual", drivers=["efficacy", "trust_council"], controls=["tenure"], weighted=False
     )
     assert res.ok and "efficacy" in res.terms
@@ -99,7 +99,7 @@ def test_complete_separation_refused_without_p_values() -> None:
     d = simulate(n=400, seed=2)
     d["any_collective"] = (d["efficacy"] > 0.5).astype(float)
     for weighted in (False, True):
-        res = models.fit_participation_model(
+        res = logit.fit_participation_model(
             d, "collective", drivers=DRIVERS, controls=["age"], weighted=weighted
         )
         assert not res.ok and res.terms == {}
@@ -116,7 +116,7 @@ def test_quasi_separation_in_one_council() -> None:
     ward = d["authority"] == "Council 02"
     d.loc[ward, "any_collective"] = 1.0
     for weighted in (False, True):  # True takes the GLM path that reports converged=True
-        res = models.fit_participation_model(
+        res = logit.fit_participation_model(
             d, "collective", drivers=DRIVERS, controls=["age"], weighted=weighted
         )
         assert res.ok
@@ -149,7 +149,7 @@ def test_glm_quasi_separation_is_caught_after_the_fit() -> None:
 def test_outcome_constant_for_everyone() -> None:
     d = simulate(n=200)
     d["any_individual"] = 1.0
-    res = models.fit_participation_model(
+    res = logit.fit_participation_model(
         d, "individual", drivers=DRIVERS, controls=[], weighted=False
     )
     assert not res.ok
@@ -160,7 +160,7 @@ def test_vif_matches_statsmodels_and_warns() -> None:
     d = simulate(n=500, seed=8)
     r = np.random.default_rng(8)
     d["informed"] = d["efficacy"] + r.normal(0, 0.02, len(d))
-    res = models.fit_index_model(
+    res = linear.fit_index_model(
         d,
         "individual",
         drivers=["efficacy", "informed", "trust_council"],
@@ -180,7 +180,7 @@ def test_vif_matches_statsmodels_and_warns() -> None:
 def test_respondents_used_message() -> None:
     d = simulate(n=300)
     d.loc[:33, "age"] = np.nan
-    res = models.fit_index_model(d, "individual", drivers=DRIVERS, controls=["age"], weighted=False)
+    res = linear.fit_index_model(d, "individual", drivers=DRIVERS, controls=["age"], weighted=False)
     first = res.diagnostics[0]
     assert (
         first.message
@@ -188,9 +188,9 @@ def test_respondents_used_message() -> None:
     )
     assert res.dropped == {"did not answer the age question": 34}
     d.loc[40:44, "weight"] = 0.0
-    res = models.fit_index_model(d, "individual", drivers=DRIVERS, controls=["age"], weighted=True)
+    res = linear.fit_index_model(d, "individual", drivers=DRIVERS, controls=["age"], weighted=True)
     assert res.dropped == {"had no valid survey weight": 5, "did not answer the age question": 34}
-    whole = models.fit_index_model(
+    whole = linear.fit_index_model(
         simulate(n=50), "individual", drivers=DRIVERS, controls=[], weighted=False
     )
     assert whole.diagnostics[0].message == "All 50 respondents in the data were used."
@@ -198,7 +198,7 @@ def test_respondents_used_message() -> None:
 
 def test_mixed_model_needs_five_councils() -> None:
     d = simulate(n=300, councils=1)
-    out = models.fit_robustness(d, None, drivers=DRIVERS, controls=[], weighted=False)
+    out = robustness.fit_robustness(d, None, drivers=DRIVERS, controls=[], weighted=False)
     for form in ("individual", "collective"):
         res = out[f"mixedlm:{form}"]
         assert not res.ok and res.terms == {}
@@ -222,7 +222,7 @@ def test_leverage_one_falls_back_to_hc1() -> None:
     d = simulate(n=300, councils=3, seed=10)
     d["authority"] = d["authority"].cat.add_categories(["Tiny"])
     d.loc[0, "authority"] = "Tiny"  # the only respondent from a council
-    res = models.fit_index_model(d, "individual", drivers=DRIVERS, controls=[], weighted=False)
+    res = linear.fit_index_model(d, "individual", drivers=DRIVERS, controls=[], weighted=False)
     assert res.ok and "HC1" in res.method
     assert all(np.isfinite(t.std_error) for n, t in res.terms.items() if n != "authority=Tiny")
 
@@ -231,7 +231,7 @@ def test_separated_control_level_is_explained() -> None:
     d = simulate(n=900, councils=3, seed=13)
     other = d["gender"] == "Other"
     d.loc[other, "any_individual"] = 0.0
-    res = models.fit_participation_model(
+    res = logit.fit_participation_model(
         d, "individual", drivers=DRIVERS, controls=["gender"], weighted=False
     )
     assert res.ok and "gender=Other" not in res.terms
@@ -247,7 +247,7 @@ def test_separated_control_level_is_explained() -> None:
 def test_ordered_model_with_one_answer_is_refused_plainly() -> None:
     d = simulate(n=200, councils=2)
     items = {"collective": pd.DataFrame({"volunteer": np.zeros(len(d))}, index=d.index)}
-    out = models.fit_robustness(d, items, drivers=DRIVERS, controls=[], weighted=True)
+    out = robustness.fit_robustness(d, items, drivers=DRIVERS, controls=[], weighted=True)
     res = out["ordered:volunteer"]
     assert not res.ok and res.terms == {}
     assert "Everyone used gave the same answer" in messages(res)
@@ -256,7 +256,7 @@ def test_ordered_model_with_one_answer_is_refused_plainly() -> None:
 
 def test_variable_listed_twice_is_used_once() -> None:
     d = simulate(n=300)
-    res = models.fit_index_model(
+    res = linear.fit_index_model(
         d,
         "individual",
         drivers=["efficacy", "efficacy"],
@@ -281,7 +281,7 @@ def test_mixed_model_distrusts_a_false_converged_flag(monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(MixedLM, "fit", stuck_default)
     d = simulate(n=600, councils=6, seed=14)
-    out = models.fit_robustness(d, None, drivers=DRIVERS, controls=[], weighted=False)
+    out = robustness.fit_robustness(d, None, drivers=DRIVERS, controls=[], weighted=False)
     res = out["mixedlm:individual"]
     assert res.ok
     assert "disagreed although both reported success" in messages(res)
@@ -312,7 +312,7 @@ def test_mixed_model_discards_an_impossible_likelihood(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(MixedLM, "fit", inf_default)
     d = simulate(n=600, councils=6, seed=14)
-    res = models.fit_robustness(d, None, drivers=DRIVERS, controls=[], weighted=False)[
+    res = robustness.fit_robustness(d, None, drivers=DRIVERS, controls=[], weighted=False)[
         "mixedlm:individual"
     ]
     assert res.ok and "One of the two ways of fitting" in messages(res)
@@ -321,11 +321,11 @@ def test_mixed_model_discards_an_impossible_likelihood(monkeypatch: pytest.Monke
 
 def test_constant_index_is_refused() -> None:
     d = simulate(n=100).assign(index_collective=50.0)
-    res = models.fit_index_model(d, "collective", drivers=DRIVERS, controls=[], weighted=False)
+    res = linear.fit_index_model(d, "collective", drivers=DRIVERS, controls=[], weighted=False)
     assert not res.ok and res.terms == {}
     assert "same collective co-production score" in messages(res)
     with pytest.raises(ValueError, match="form"):
-        models.fit_index_model(d, "both", drivers=DRIVERS, controls=[], weighted=False)
+        linear.fit_index_model(d, "both", drivers=DRIVERS, controls=[], weighted=False)
 
 
 def test_aliasing_message_for_a_single_column() -> None:

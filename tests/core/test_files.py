@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from coprod_gui.core import files
 from coprod_gui.core.errors import InputError
-from coprod_gui.core.files import atomic_write, atomic_write_text
+from coprod_gui.core.io import files
+from coprod_gui.core.io.files import atomic_write, atomic_write_text
 
 
 def test_writes_content_and_leaves_no_temp_file(tmp_path: Path) -> None:

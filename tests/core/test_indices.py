@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coprod_gui.core.indices import (
+from coprod_gui.core.stats.indices import (
     build_index,
     cronbach_alpha,
     indices_by_area,

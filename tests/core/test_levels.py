@@ -10,7 +10,7 @@ import pytest
 from statsmodels.stats.proportion import proportion_confint
 
 from coprod_gui.core.errors import InputError
-from coprod_gui.core.levels import (
+from coprod_gui.core.stats.levels import (
     any_regular,
     effective_base,
     item_levels,

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from coprod_gui.core.errors import InputError
-from coprod_gui.core.reading import read_survey
+from coprod_gui.core.io.reading import read_survey
 from coprod_gui.core.survey.mapping import (
     check_mapping,
     load_mapping,

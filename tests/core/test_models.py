@@ -17,8 +17,8 @@ import pytest
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
 
-from coprod_gui.core import models
 from coprod_gui.core.errors import Cancelled
+from coprod_gui.core.stats import comparison, linear, logit, robustness
 
 DRIVERS = ["efficacy", "consultation_satisfaction", "trust_council"]
 CONTROLS = ["age", "gender", "tenure"]
@@ -93,7 +93,7 @@ def data() -> pd.DataFrame:
 
 
 def test_ols_hc3_matches_formula_api(data: pd.DataFrame) -> None:
-    res = models.fit_index_model(
+    res = linear.fit_index_model(
         data, "individual", drivers=DRIVERS, controls=CONTROLS, weighted=False
     )
     assert res.ok and res.kind == "ols"
@@ -114,7 +114,7 @@ def test_ols_hc3_matches_formula_api(data: pd.DataFrame) -> None:
 
 
 def test_ols_hc3_matches_numpy_by_hand(data: pd.DataFrame) -> None:
-    res = models.fit_index_model(
+    res = linear.fit_index_model(
         data, "collective", drivers=["efficacy"], controls=["gender"], weighted=False
     )
     d = data.dropna(subset=["index_collective", "efficacy", "gender"])
@@ -143,7 +143,7 @@ def test_ols_hc3_matches_numpy_by_hand(data: pd.DataFrame) -> None:
 
 
 def test_wls_hc3_matches_formula_api(data: pd.DataFrame) -> None:
-    res = models.fit_index_model(
+    res = linear.fit_index_model(
         data, "individual", drivers=DRIVERS, controls=CONTROLS, weighted=True
     )
     assert res.kind == "wls" and res.method.endswith("weighted")
@@ -167,7 +167,7 @@ def test_wls_hc3_matches_formula_api(data: pd.DataFrame) -> None:
 
 def test_cluster_robust_with_twenty_or_more_councils() -> None:
     d = simulate(n=2000, councils=24, seed=3)
-    res = models.fit_index_model(
+    res = linear.fit_index_model(
         d, "collective", drivers=DRIVERS, controls=CONTROLS, weighted=False
     )
     assert "clustered by council" in res.method
@@ -175,7 +175,7 @@ def test_cluster_robust_with_twenty_or_more_councils() -> None:
         cov_type="cluster", cov_kwds={"groups": d["authority"].cat.codes}, use_t=True
     )
     assert_terms_match(res, ref)
-    few = models.fit_index_model(
+    few = linear.fit_index_model(
         simulate(n=500, councils=19), "collective", drivers=DRIVERS, controls=[], weighted=False
     )
     assert "HC3" in few.method
@@ -183,7 +183,7 @@ def test_cluster_robust_with_twenty_or_more_councils() -> None:
 
 def test_one_council_has_no_fixed_effects() -> None:
     d = simulate(n=400, councils=1)
-    res = models.fit_index_model(d, "individual", drivers=DRIVERS, controls=["age"], weighted=False)
+    res = linear.fit_index_model(d, "individual", drivers=DRIVERS, controls=["age"], weighted=False)
     assert res.ok and not any(t.startswith("authority=") for t in res.terms)
     assert "authority" not in res.reference_levels
     assert "one council" in res.method
@@ -194,7 +194,7 @@ def _logit_reference(d: pd.DataFrame, refs: dict[str, str], outcome: str):
 
 
 def test_ame_continuous_matches_finite_differences_and_get_margeff(data: pd.DataFrame) -> None:
-    res = models.fit_participation_model(
+    res = logit.fit_participation_model(
         data, "collective", drivers=DRIVERS, controls=CONTROLS, weighted=False
     )
     assert res.ok and res.kind == "logit_ame"
@@ -221,7 +221,7 @@ def test_ame_continuous_matches_finite_differences_and_get_margeff(data: pd.Data
 
 
 def test_ame_categories_are_discrete_changes_from_reference(data: pd.DataFrame) -> None:
-    res = models.fit_participation_model(
+    res = logit.fit_participation_model(
         data, "individual", drivers=DRIVERS, controls=CONTROLS, weighted=False
     )
     d = data.dropna(subset=["any_individual", *DRIVERS, *CONTROLS])
@@ -240,7 +240,7 @@ def test_ame_categories_are_discrete_changes_from_reference(data: pd.DataFrame) 
     d2 = data.dropna(subset=["any_individual", "efficacy"]).assign(
         two=lambda f: pd.Categorical(np.where(f["gender"] == "Male", "Male", "Not male"))
     )
-    res2 = models.fit_participation_model(
+    res2 = logit.fit_participation_model(
         d2, "individual", drivers=["efficacy"], controls=["two"], weighted=False
     )
     x = sm.add_constant(
@@ -260,7 +260,7 @@ def test_ame_categories_are_discrete_changes_from_reference(data: pd.DataFrame) 
 
 
 def test_weighted_ame_is_weighted_average_and_scale_free(data: pd.DataFrame) -> None:
-    res = models.fit_participation_model(
+    res = logit.fit_participation_model(
         data, "collective", drivers=DRIVERS, controls=CONTROLS, weighted=True
     )
     assert res.method.endswith("weighted") and "HC0" in res.method
@@ -278,7 +278,7 @@ def test_weighted_ame_is_weighted_average_and_scale_free(data: pd.DataFrame) -> 
     fd = 100 * np.average(up - down, weights=w) / (2 * eps)
     assert res.terms["efficacy"].estimate == pytest.approx(fd, rel=1e-6)
     # survey weights only matter relatively: tripling them changes nothing
-    res3 = models.fit_participation_model(
+    res3 = logit.fit_participation_model(
         data.assign(weight=data["weight"] * 3),
         "collective",
         drivers=DRIVERS,
@@ -294,14 +294,14 @@ def test_compare_forms_equals_separate_fits() -> None:
     d = simulate(n=1200, councils=3, seed=5)
     d.loc[:20, "index_collective"] = np.nan
     notes: list = []
-    comp = models.compare_forms(
+    comp = comparison.compare_forms(
         d, drivers=DRIVERS, controls=CONTROLS, weighted=True, diagnostics=notes
     )
     both = d.dropna(subset=["index_individual", "index_collective"])
-    refs = models.fit_index_model(
+    refs = linear.fit_index_model(
         both, "individual", drivers=DRIVERS, controls=CONTROLS, weighted=True
     )
-    refc = models.fit_index_model(
+    refc = linear.fit_index_model(
         both, "collective", drivers=DRIVERS, controls=CONTROLS, weighted=True
     )
     assert set(comp) == {t for t in refs.terms if t != "const" and not t.startswith("authority=")}
@@ -336,18 +336,18 @@ def test_compare_forms_equals_separate_fits() -> None:
 def test_known_signs_are_recovered() -> None:
     d = simulate(n=4000, councils=5, seed=11)
     kw = {"drivers": DRIVERS, "controls": CONTROLS, "weighted": False}
-    ind = models.fit_index_model(d, "individual", **kw)
-    col = models.fit_index_model(d, "collective", **kw)
+    ind = linear.fit_index_model(d, "individual", **kw)
+    col = linear.fit_index_model(d, "collective", **kw)
     assert ind.terms["efficacy"].estimate > 0 and ind.terms["efficacy"].p_value < 0.001
     assert col.terms["efficacy"].estimate > 0 and col.terms["efficacy"].p_value < 0.001
     assert ind.terms["age"].estimate < 0 and ind.terms["age"].ci_high < 0
     assert col.terms["age"].estimate > 0 and col.terms["age"].ci_low > 0
     assert abs(ind.terms["trust_council"].estimate) < 3 * ind.terms["trust_council"].std_error + 1
-    pi = models.fit_participation_model(d, "individual", **kw)
-    pc = models.fit_participation_model(d, "collective", **kw)
+    pi = logit.fit_participation_model(d, "individual", **kw)
+    pc = logit.fit_participation_model(d, "collective", **kw)
     assert pi.terms["age"].estimate < 0 < pc.terms["age"].estimate
     assert pi.terms["efficacy"].estimate > 0 and pc.terms["efficacy"].estimate > 0
-    comp = models.compare_forms(d, **kw)
+    comp = comparison.compare_forms(d, **kw)
     assert comp["age"].difference > 0 and comp["age"].p_value < 0.001
     assert comp["gender=Male"].difference > 0  # Female: +3 individual, −2 collective
     # efficacy ranks above trust by the standardised effect
@@ -358,7 +358,7 @@ def test_missing_column_is_a_plain_input_error(data: pd.DataFrame) -> None:
     from coprod_gui.core.errors import InputError
 
     with pytest.raises(InputError, match="Trust in the council"):
-        models.fit_index_model(
+        linear.fit_index_model(
             data.drop(columns="trust_council"),
             "individual",
             drivers=DRIVERS,
@@ -381,7 +381,7 @@ def test_robustness_fits_ordered_and_mixed_models() -> None:
     d = simulate(n=1500, councils=6, seed=4)
     items = {"individual": ordinal_items(d)}
     seen: list[float] = []
-    out = models.fit_robustness(
+    out = robustness.fit_robustness(
         d,
         items,
         drivers=["efficacy"],
@@ -427,7 +427,7 @@ def test_robustness_cancelled_raises() -> None:
         return calls["n"] > 1
 
     with pytest.raises(Cancelled):
-        models.fit_robustness(
+        robustness.fit_robustness(
             d,
             {"individual": ordinal_items(d)},
             drivers=["efficacy"],
@@ -445,7 +445,7 @@ def test_fast_ordered_model_score_is_the_true_gradient() -> None:
     d = simulate(n=800, councils=3, seed=12)
     x = np.column_stack([d["efficacy"], d["age"], (d["gender"] == "Male").to_numpy(float)])
     y = pd.Categorical(ordinal_items(d)["recycling"], ordered=True).remove_unused_categories()
-    fast = models._fast_ordered_model()(y, x, distr="logit")
+    fast = robustness._fast_ordered_model()(y, x, distr="logit")
     for shift in (0.0, 0.3, -0.2):
         p = fast.start_params + shift
         numeric = approx_fprime(p, fast.loglike, centered=True)
@@ -463,7 +463,7 @@ def test_weighted_ame_se_is_delta_method_on_the_survey_sandwich(data: pd.DataFra
     from statsmodels.tools.numdiff import approx_fprime
 
     drivers, controls = ["efficacy", "trust_council"], ["tenure"]
-    res = models.fit_participation_model(
+    res = logit.fit_participation_model(
         data, "individual", drivers=drivers, controls=controls, weighted=True
     )
     d = data.dropna(subset=["any_individual", *drivers, *controls])
@@ -519,7 +519,7 @@ def small_tenure_data(seed: int = 5) -> pd.DataFrame:
 def test_level_counts_are_respondents_used_per_level() -> None:
     d = small_tenure_data()
     used = d.dropna(subset=["age", "index_individual"])
-    res = models.fit_index_model(
+    res = linear.fit_index_model(
         d, "individual", drivers=["efficacy"], controls=["age", "tenure"], weighted=False
     )
     assert res.ok and res.n == len(used) == 797
@@ -545,12 +545,12 @@ def test_level_counts_are_respondents_used_per_level() -> None:
 
 def test_level_counts_in_participation_and_robustness_models() -> None:
     d = small_tenure_data()
-    part = models.fit_participation_model(
+    part = logit.fit_participation_model(
         d, "collective", drivers=["efficacy"], controls=["age", "tenure"], weighted=True
     )
     assert part.level_counts["tenure=Other"] == 4
     assert sum(v for k, v in part.level_counts.items() if k.startswith("tenure=")) == part.n
-    out = models.fit_robustness(
+    out = robustness.fit_robustness(
         d,
         {"individual": ordinal_items(d)},
         drivers=["efficacy"],
@@ -573,7 +573,7 @@ def test_separated_groups_inside_another_are_counted_in_full() -> None:
     other_gender = d.index[d["gender"] == "Other"]
     d.loc[other_gender[:4], "tenure"] = "Other"
     d.loc[other_gender, "any_collective"] = 1.0
-    res = models.fit_participation_model(
+    res = logit.fit_participation_model(
         d, "collective", drivers=["efficacy"], controls=["gender", "tenure"], weighted=False
     )
     notes = {x.term: x for x in res.diagnostics if x.term in ("gender=Other", "tenure=Other")}
@@ -586,11 +586,11 @@ def test_separated_groups_inside_another_are_counted_in_full() -> None:
 
 def test_thin_data_note_says_one_thing() -> None:
     d = simulate(n=6, councils=1, seed=7)
-    res = models.fit_index_model(d, "individual", drivers=[], controls=[], weighted=False)
+    res = linear.fit_index_model(d, "individual", drivers=[], controls=[], weighted=False)
     messages = [x.message for x in res.diagnostics]
     assert "Only 6 respondents for 1 thing to estimate; results will be imprecise." in messages
     assert not any("1 things" in m for m in messages)
-    one = models.fit_index_model(d.iloc[:1], "individual", drivers=[], controls=[], weighted=False)
+    one = linear.fit_index_model(d.iloc[:1], "individual", drivers=[], controls=[], weighted=False)
     assert not one.ok
     assert any(
         x.message.startswith("Too few respondents (1) to estimate 1 thing; the model was not")

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coprod_gui.core.analysis import AnalysisOptions
 from coprod_gui.core.errors import Cancelled, InputError
 from coprod_gui.core.pipeline import analyse_tables, load_tables, run_pipeline
+from coprod_gui.core.stats.analysis import AnalysisOptions
 from coprod_gui.core.types import Mapping
 from tests.file_builders import write_csv, write_dta, write_ods, write_sav, write_xlsx
 

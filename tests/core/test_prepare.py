@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from coprod_gui.core.errors import Cancelled, InputError
-from coprod_gui.core.reading import read_survey
+from coprod_gui.core.io.reading import read_survey
 from coprod_gui.core.survey.example import example_survey_paths
 from coprod_gui.core.survey.mapping import mapping_from_dict, suggest_mapping
 from coprod_gui.core.survey.prepare import prepare, tidy_name

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from coprod_gui.core.errors import Cancelled, InputError
-from coprod_gui.core.reading import SUPPORTED_SUFFIXES, list_sheets, read_survey
+from coprod_gui.core.io.reading import SUPPORTED_SUFFIXES, list_sheets, read_survey
 from tests.file_builders import (
     sample_survey,
     write_csv,

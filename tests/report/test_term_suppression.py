@@ -16,9 +16,9 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
-from coprod_gui.core import models
-from coprod_gui.core.diagnostics import term_words
 from coprod_gui.core.results import AnalysisResult, Comparison
+from coprod_gui.core.stats import linear
+from coprod_gui.core.stats.diagnostics import term_words
 from coprod_gui.report.export import export_all
 from coprod_gui.report.options import BriefOptions
 from coprod_gui.report.suppression import protected_results, term_hidden
@@ -174,7 +174,7 @@ def test_a_real_fit_counts_the_small_category_and_the_outputs_hide_it(
 ) -> None:
     data = _frame_with_small_tenure()
     fitted = {
-        form: models.fit_index_model(
+        form: linear.fit_index_model(
             data,
             form,
             drivers=["efficacy", "consultation_satisfaction"],

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError
-from ..paths import resource_path
+from ..io.paths import resource_path
 
 EXAMPLE_FILE_NAMES: tuple[str, ...] = ("example_survey.xlsx",)
 

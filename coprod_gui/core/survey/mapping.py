@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError
-from ..files import atomic_write_text
+from ..io.files import atomic_write_text
 from ..results import mapping_to_dict
 from ..types import Mapping, RawTable, Suggestion
 from .constructs import BY_NAME, DRIVERS, SERVICE_AREAS

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..files import atomic_write
+from ..io.files import atomic_write
 
 if TYPE_CHECKING:
     from openpyxl import Workbook

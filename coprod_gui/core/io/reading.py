@@ -32,10 +32,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import InputError
+from ..progress import CancelFn, ProgressFn, check_cancelled, never_cancelled, no_progress
+from ..types import RawTable
 from . import safety
-from .errors import InputError
-from .progress import CancelFn, ProgressFn, check_cancelled, never_cancelled, no_progress
-from .types import RawTable
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .results import IndexSummary
-from .types import ItemInfo
+from ..results import IndexSummary
+from ..types import ItemInfo
 
 
 def cronbach_alpha(frame: pd.DataFrame) -> float | None:

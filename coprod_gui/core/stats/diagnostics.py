@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.linalg
 
-from .results import Diagnostic
-from .survey.constructs import label
+from ..results import Diagnostic
+from ..survey.constructs import label
 
 VIF_LIMIT = 10.0
 """Above this a variance inflation factor is warned about (the usual rule of thumb)."""

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
 
 MAX_TOTAL_UNCOMPRESSED = 1 << 30  # 1 GiB of XML inside one workbook
 MAX_RATIO = 100  # compression ratio allowed for big entries (real files: 3–20:1)

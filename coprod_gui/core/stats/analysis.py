@@ -23,11 +23,8 @@ import numpy as np
 import pandas as pd
 import scipy.special
 
-from . import models
-from .errors import InputError
-from .indices import indices_by_area, summarise_index
-from .levels import any_regular, item_levels, levels_by_group, regular_flags, weighted_share
-from .progress import (
+from ..errors import InputError
+from ..progress import (
     CancelFn,
     ProgressFn,
     check_cancelled,
@@ -35,9 +32,15 @@ from .progress import (
     no_progress,
     slice_progress,
 )
-from .results import AnalysisResult, Diagnostic, IndexSummary, Level, ModelResult
-from .survey.constructs import DRIVERS, FORMS, label
-from .types import SurveyFrame
+from ..results import AnalysisResult, Diagnostic, IndexSummary, Level, ModelResult
+from ..survey.constructs import DRIVERS, FORMS, label
+from ..types import SurveyFrame
+from . import design as dm
+from . import linear, logit
+from .comparison import compare_forms
+from .indices import indices_by_area, summarise_index
+from .levels import any_regular, item_levels, levels_by_group, regular_flags, weighted_share
+from .robustness import fit_robustness
 
 log = logging.getLogger(__name__)
 
@@ -147,13 +150,13 @@ def analyse(
         at = 0.1 + i * span
         if step == "index":
             progress(at, f"Model of {form} co-production")
-            result_models[form] = models.fit_index_model(frame, form, **fit_kw)
+            result_models[form] = linear.fit_index_model(frame, form, **fit_kw)
         elif step == "participation":
             progress(at, f"Model of taking part in {form} co-production")
-            participation[form] = models.fit_participation_model(frame, form, **fit_kw)
+            participation[form] = logit.fit_participation_model(frame, form, **fit_kw)
         elif step == "comparison":
             progress(at, "Comparing the two forms")
-            comparison = models.compare_forms(frame, diagnostics=notes, **fit_kw)
+            comparison = compare_forms(frame, diagnostics=notes, **fit_kw)
         else:
             progress(at, "Predicted participation across the efficacy scale")
             for f in forms:
@@ -166,7 +169,7 @@ def analyse(
     if options.robustness:
         check_cancelled(is_cancelled)
         items = {f: data[[i.column for i in survey.items_of(f)]] for f in forms}
-        robustness = models.fit_robustness(
+        robustness = fit_robustness(
             frame,
             items,
             progress=slice_progress(progress, end, 1.0),
@@ -288,7 +291,7 @@ def predicted_participation(
 ) -> list[dict[str, float]]:
     """Average predicted chance (0–100) of doing ``form`` regularly across efficacy 0–1.
 
-    The same logit as :func:`models.fit_participation_model` (same respondents, same
+    The same logit as :func:`logit.fit_participation_model` (same respondents, same
     design, same kind of errors: model-based unweighted, sandwich (HC0) weighted,
     clustered by council with 20+ councils), solved here by Newton's method in numpy
     because only its coefficients and their covariance are needed (a second statsmodels
@@ -297,18 +300,18 @@ def predicted_participation(
     (weighted when ``weighted``). Interval: delta method, ±1.96 se, kept in 0–100.
     ``[]`` when efficacy is not in the model or the logit does not settle.
     """
-    drivers, controls = models._unique(drivers, controls)
+    drivers, controls = dm._unique(drivers, controls)
     if "efficacy" not in drivers:
         return []
     model = f"participation:{form}"
     outcome = f"any_{form}"
     variables = [*drivers, *controls]
-    rows, dropped = models._select_rows(data, {outcome: "no answer"}, variables, weighted)
-    rows, _ = models._drop_separated(rows, outcome, variables, "takes part", model, dropped)
-    design = models._build(
+    rows, dropped = dm._select_rows(data, {outcome: "no answer"}, variables, weighted)
+    rows, _ = logit._drop_separated(rows, outcome, variables, "takes part", model, dropped)
+    design = dm._build(
         rows, drivers=drivers, controls=controls, weighted=weighted, dropped=dropped, model=model
     )
-    if "efficacy" not in design.names or models._refusal(design, model):
+    if "efficacy" not in design.names or dm._refusal(design, model):
         return []
     y = rows[outcome].to_numpy(dtype=float)
     if len(y) == 0 or y.min() == y.max():
@@ -320,7 +323,7 @@ def predicted_participation(
         return []
     params, bread = fitted
     p = scipy.special.expit(x @ params)
-    cluster = design.n_councils >= models.CLUSTER_MIN_COUNCILS
+    cluster = design.n_councils >= dm.CLUSTER_MIN_COUNCILS
     if cluster or design.weights is not None:
         scores = x * (w * (y - p))[:, None]
         if cluster:

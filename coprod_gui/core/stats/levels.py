@@ -20,9 +20,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
-from .results import ItemLevel, Level
-from .types import ItemInfo
+from ..errors import InputError
+from ..results import ItemLevel, Level
+from ..types import ItemInfo
 
 Z95 = 1.959963984540054
 """The 97.5th percentile of the standard normal: a two-sided 95% interval."""
@@ -109,7 +109,7 @@ def regular_from(item: ItemInfo, threshold: str | None) -> int:
     """
     if threshold is None:
         return item.regular_from
-    from .survey.scales import threshold_position
+    from ..survey.scales import threshold_position
 
     position = threshold_position(item.scale, threshold)
     if position is not None:

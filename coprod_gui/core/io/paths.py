@@ -30,5 +30,5 @@ def user_data_dir() -> Path:
 
 def resource_path(*parts: str) -> Path:
     """A file under ``resources/``, both from source and inside the frozen bundle."""
-    root = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[2]))
+    root = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[3]))
     return root.joinpath("resources", *parts)

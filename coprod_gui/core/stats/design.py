@@ -1,0 +1,341 @@
+"""The design matrix shared by every co-production model (DESIGN.md §4).
+
+Input (built by :mod:`coprod_gui.core.stats.analysis`): one row per respondent with
+``authority`` (category), optional ``weight``, ``index_<form>`` (0–100),
+``any_<form>`` (0/1), drivers scaled 0–1, ``age`` in years and categorical controls.
+
+Why arrays, not formulas: building the design through the formula interface is 80–90 %
+of an OLS or logit fit at 50,000 rows (perf_baseline.md §4). Categorical codes become
+dummy columns directly here.
+
+Conventions shared with every layer (docs/architecture.md): terms are keyed by construct
+name (``efficacy``, ``age``), ``"gender=Female"`` against ``reference_levels["gender"]``,
+``"authority=<name>"`` and ``"const"``. The reference level of a categorical control is
+its most common answer among the respondents used, so every comparison is against a large,
+stable group (a tiny reference group would make all its comparisons noisy).
+
+Every warning statsmodels raises is captured and turned into a plain
+:class:`Diagnostic`; broken problems (aliased columns, n ≤ p, separation) are refused
+or marked before anyone reads a misleading p-value (reliability.md §6). The model
+families live beside this module: :mod:`.linear` (index model), :mod:`.logit`
+(participation), :mod:`.comparison` (individual vs collective), :mod:`.robustness`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ..results import Diagnostic, ModelResult, Term
+from ..survey.constructs import FORMS, label
+from . import diagnostics as dg
+
+CLUSTER_MIN_COUNCILS = 20
+"""With fewer councils, cluster-robust errors are biased (few clusters): use HC3 instead."""
+
+CONTINUOUS = frozenset(
+    {
+        "efficacy",
+        "consultation_satisfaction",
+        "informed",
+        "trust_council",
+        "area_satisfaction",
+        "age",
+    }
+)
+"""Variables entered as numbers (drivers 0–1, age in years); everything else is a category."""
+
+
+# --------------------------------------------------------------------------- design
+
+
+@dataclass
+class _Design:
+    """A design matrix with its bookkeeping (which rows, which columns, why)."""
+
+    x: np.ndarray
+    names: list[str]
+    rows: pd.DataFrame  # the respondents used (subset of the data)
+    weights: np.ndarray | None
+    councils: np.ndarray  # integer council code per row
+    n_councils: int
+    reference_levels: dict[str, str]
+    continuous: list[str]
+    blocks: dict[str, list[int]]  # categorical variable -> its dummy column positions
+    dropped: dict[str, int]
+    notes: list[Diagnostic] = field(default_factory=list)
+    level_counts: dict[str, int] = field(default_factory=dict)  # "var=level" -> respondents
+
+    def new_result(
+        self, n_in_data: int, *, form: str, kind: str, method: str, outcome: str
+    ) -> ModelResult:
+        """A result carrying this design's bookkeeping (respondents used, why others
+        dropped, reference levels, level counts), so every model reports them alike."""
+        return ModelResult(
+            form=form,
+            kind=kind,
+            method=method,
+            outcome=outcome,
+            n=len(self.rows),
+            n_in_data=n_in_data,
+            dropped=self.dropped,
+            reference_levels=self.reference_levels,
+            level_counts=self.level_counts,
+        )
+
+
+def _check_form(form: str) -> None:
+    if form not in FORMS:
+        raise ValueError(f"form must be one of {FORMS}, not {form!r}")
+
+
+def _check_columns(data: pd.DataFrame, needed: Sequence[str]) -> None:
+    missing = [c for c in needed if c not in data.columns]
+    if missing:
+        raise InputError(
+            f"The modelling data have no column for {', '.join(label(c) for c in missing)}.",
+            hint="Map it on the import page, or leave it out of the drivers and controls.",
+        )
+
+
+def _missing_reason(var: str, outcome_words: dict[str, str]) -> str:
+    if var in outcome_words:
+        return outcome_words[var]
+    if var == "weight":
+        return "had no valid survey weight"
+    if var == "authority":
+        return "had no council recorded"
+    return f"did not answer the {label(var).lower()} question"
+
+
+def _select_rows(
+    data: pd.DataFrame,
+    outcomes: dict[str, str],
+    variables: Sequence[str],
+    weighted: bool,
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Respondents with everything the model needs; each other row counted once, by the
+    first thing it lacks (outcome first, then weight, council, drivers, controls)."""
+    order = [*outcomes, *(["weight"] if weighted else []), "authority", *variables]
+    _check_columns(data, order)
+    keep = np.ones(len(data), dtype=bool)
+    dropped: dict[str, int] = {}
+    for var in order:
+        col = data[var]
+        bad = col.isna().to_numpy()
+        if var == "weight":
+            vals = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            bad = ~(np.isfinite(vals) & (vals > 0))
+        newly = bad & keep
+        count = int(newly.sum())
+        if count:
+            dropped[_missing_reason(var, outcomes)] = count
+        keep &= ~bad
+    return data.loc[keep], dropped
+
+
+def _unique(drivers: Sequence[str], controls: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Each variable once (a variable listed twice would alias with itself)."""
+    d = list(dict.fromkeys(drivers))
+    return d, [c for c in dict.fromkeys(controls) if c not in d]
+
+
+def _is_continuous(series: pd.Series, var: str) -> bool:
+    """Drivers and age are numbers; so is any other numeric (non-category) column."""
+    if var in CONTINUOUS:
+        return True
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return False
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
+def _codes(series: pd.Series) -> tuple[np.ndarray, list[str]]:
+    if not isinstance(series.dtype, pd.CategoricalDtype):
+        series = series.astype("category")
+    return series.cat.codes.to_numpy(), [str(c) for c in series.cat.categories]
+
+
+def _most_common(counts: np.ndarray) -> int:
+    return int(np.argmax(counts))  # ties: the first in the category order
+
+
+def _build(
+    rows: pd.DataFrame,
+    *,
+    drivers: Sequence[str],
+    controls: Sequence[str],
+    weighted: bool,
+    dropped: dict[str, int],
+    model: str,
+    fixed_effects: bool = True,
+    constant: bool = True,
+) -> _Design:
+    """Dummy-code the categoricals (most common level as reference), add council fixed
+    effects when there is more than one council, and drop variables with no variation."""
+    n = len(rows)
+    weights = rows["weight"].to_numpy(dtype=float) if weighted else None
+    cols: list[np.ndarray] = []
+    names: list[str] = []
+    refs: dict[str, str] = {}
+    continuous: list[str] = []
+    blocks: dict[str, list[int]] = {}
+    level_counts: dict[str, int] = {}
+    flat: list[str] = []
+    if constant:
+        cols.append(np.ones(n))
+        names.append("const")
+    for var in [*drivers, *controls]:
+        if _is_continuous(rows[var], var):
+            vals = rows[var].to_numpy(dtype=float)
+            if n == 0 or np.ptp(vals) == 0:
+                flat.append(var)
+                continue
+            cols.append(vals)
+            names.append(var)
+            continuous.append(var)
+            continue
+        codes, cats = _codes(rows[var])
+        counts = np.bincount(codes[codes >= 0], minlength=len(cats))
+        used = np.flatnonzero(counts)
+        if len(used) < 2:
+            flat.append(var)
+            continue
+        ref = _most_common(counts)
+        refs[var] = cats[ref]
+        blocks[var] = []
+        for k in used:
+            level_counts[f"{var}={cats[k]}"] = int(counts[k])
+            if k == ref:
+                continue
+            blocks[var].append(len(cols))
+            cols.append((codes == k).astype(float))
+            names.append(f"{var}={cats[k]}")
+    codes, cats = _codes(rows["authority"])
+    counts = np.bincount(codes[codes >= 0], minlength=len(cats))
+    used = np.flatnonzero(counts)
+    if fixed_effects and len(used) > 1:
+        ref = _most_common(counts)
+        refs["authority"] = cats[ref]
+        blocks["authority"] = []
+        for k in used:
+            level_counts[f"authority={cats[k]}"] = int(counts[k])
+            if k != ref:
+                blocks["authority"].append(len(cols))
+                cols.append((codes == k).astype(float))
+                names.append(f"authority={cats[k]}")
+    x = np.column_stack(cols) if cols else np.empty((n, 0))
+    design = _Design(
+        x=x,
+        names=names,
+        rows=rows,
+        weights=weights,
+        councils=codes,
+        n_councils=len(used),
+        reference_levels=refs,
+        continuous=continuous,
+        blocks=blocks,
+        dropped=dropped,
+        level_counts=level_counts,
+    )
+    design.notes.extend(dg.no_variation(flat, model))
+    return design
+
+
+def _refusal(design: _Design, model: str) -> list[Diagnostic]:
+    """Reasons not to fit at all: n ≤ p, aliased columns."""
+    n, p = design.x.shape
+    few = dg.too_few_respondents(n, p, model)
+    if few is not None:
+        return [few]
+    return dg.aliasing(dg.aliased_groups(design.x, design.names), model)
+
+
+def _checks(design: _Design, model: str) -> list[Diagnostic]:
+    """Non-blocking checks: thin data and collinearity (VIF > 10) of drivers and controls."""
+    n, p = design.x.shape
+    out: list[Diagnostic] = []
+    if n < 10 * p:
+        out.append(
+            Diagnostic(
+                "warning",
+                f"Only {n:,} respondents for {p} {'thing' if p == 1 else 'things'} to "
+                "estimate; results will be imprecise.",
+                model,
+            )
+        )
+    of = [t for t in design.names if t != "const" and not t.startswith("authority=")]
+    out.extend(dg.collinearity(dg.vif_values(design.x, design.names, of), model))
+    return out
+
+
+def _wsd(values: np.ndarray, weights: np.ndarray | None) -> float:
+    if weights is None:
+        return float(np.std(values))
+    mean = np.average(values, weights=weights)
+    return float(math.sqrt(np.average((values - mean) ** 2, weights=weights)))
+
+
+def _fit_captured(fn: Callable[[], Any]) -> tuple[Any, list[warnings.WarningMessage]]:
+    """Run a statsmodels fit with every warning captured (never leaked to the caller).
+
+    The results' lazily computed errors and p-values are computed here too, inside the
+    capture, because a singular covariance warns when they are first read.
+    """
+    with warnings.catch_warnings(record=True) as records:
+        warnings.simplefilter("always")
+        with np.errstate(all="ignore"):
+            result = fn()
+            for attr in ("bse", "tvalues", "pvalues", "bse_fe"):
+                with contextlib.suppress(AttributeError, ValueError, np.linalg.LinAlgError):
+                    getattr(result, attr)
+    return result, list(records)
+
+
+def _cov_words(cov: str) -> str:
+    if cov == "cluster":
+        return f"standard errors clustered by council ({CLUSTER_MIN_COUNCILS} or more councils)"
+    return f"robust ({cov}) standard errors"
+
+
+def _terms_from(
+    res: Any, names: Sequence[str], std: dict[str, float] | None = None
+) -> dict[str, Term]:
+    ci = np.asarray(res.conf_int(0.05))
+    params, bse, pvals = (np.asarray(a) for a in (res.params, res.bse, res.pvalues))
+    return {
+        name: Term(
+            float(params[i]),
+            float(bse[i]),
+            float(pvals[i]),
+            float(ci[i, 0]),
+            float(ci[i, 1]),
+            (std or {}).get(name),
+        )
+        for i, name in enumerate(names)
+    }
+
+
+def _finish(
+    result: ModelResult, design: _Design, model: str, extra: list[Diagnostic]
+) -> ModelResult:
+    for d in [*design.notes, *extra]:
+        if d.model is None:
+            d.model = model
+    result.diagnostics = [
+        *dg.respondents_used(result.n, result.n_in_data, result.dropped, model),
+        *design.notes,
+        *extra,
+    ]
+    return result
+
+
+def _index_outcome_words(form: str) -> str:
+    return f"had no {form} co-production score (answered fewer than half its questions)"

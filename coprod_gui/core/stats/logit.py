@@ -1,0 +1,259 @@
+"""The participation model: a logit of doing a form at all, as average marginal effects."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.special
+
+from ..results import Diagnostic, ModelResult, Term
+from . import diagnostics as dg
+from .design import (
+    CLUSTER_MIN_COUNCILS,
+    _build,
+    _check_form,
+    _checks,
+    _codes,
+    _cov_words,
+    _finish,
+    _fit_captured,
+    _is_continuous,
+    _refusal,
+    _select_rows,
+    _unique,
+)
+
+
+def _logistic(eta: np.ndarray) -> np.ndarray:
+    return scipy.special.expit(eta)
+
+
+def average_marginal_effects(
+    x: np.ndarray,
+    names: Sequence[str],
+    params: np.ndarray,
+    cov: np.ndarray,
+    *,
+    continuous: Sequence[str],
+    blocks: dict[str, list[int]],
+    weights: np.ndarray | None = None,
+) -> dict[str, tuple[float, float]]:
+    """Average marginal effects of a logit and their delta-method standard errors.
+
+    Continuous terms: the mean derivative of the probability. Dummy terms: the mean
+    change in probability between that level and the reference level, every other
+    dummy of the same variable set to zero. Averages are weighted when ``weights`` is
+    given (population-average effects). Returns term -> (effect, se) as probabilities.
+    """
+    w = np.ones(len(x)) if weights is None else weights
+    total = w.sum()
+    eta = x @ params
+    p = _logistic(eta)
+    dens = p * (1 - p)
+    out: dict[str, tuple[float, float]] = {}
+    for name in continuous:
+        j = names.index(name)
+        mean_dens = float(w @ dens / total)
+        grad = params[j] * ((w * dens * (1 - 2 * p)) @ x) / total
+        grad[j] += mean_dens
+        out[name] = (float(mean_dens * params[j]), float(math.sqrt(max(grad @ cov @ grad, 0.0))))
+    for cols in blocks.values():
+        base = x.copy()
+        base[:, cols] = 0.0
+        eta0 = eta - x[:, cols] @ params[cols]
+        p0 = _logistic(eta0)
+        d0 = p0 * (1 - p0)
+        for k in cols:
+            p1 = _logistic(eta0 + params[k])
+            d1 = p1 * (1 - p1)
+            grad = ((w * (d1 - d0)) @ base) / total
+            grad[k] += float(w @ d1 / total)
+            ame = float(w @ (p1 - p0) / total)
+            out[names[k]] = (ame, float(math.sqrt(max(grad @ cov @ grad, 0.0))))
+    return out
+
+
+def _drop_separated(
+    rows: pd.DataFrame,
+    y_col: str,
+    variables: Sequence[str],
+    outcome_words: str,
+    model: str,
+    dropped: dict[str, int],
+) -> tuple[pd.DataFrame, list[Diagnostic]]:
+    """Leave out groups (a council, a category) whose outcome is all 0 or all 1.
+
+    A logit cannot estimate a chance of 0 % or 100 % for a group: its coefficient runs
+    to infinity and statsmodels' GLM still reports convergence (reliability.md §6). As
+    Stata does, those respondents are left out and the officer is told who and why.
+    Repeated because leaving out one group can make another constant.
+    """
+    notes: list[Diagnostic] = []
+    cats = [v for v in [*variables, "authority"] if not _is_continuous(rows[v], v)]
+    for _ in range(10):
+        y = rows[y_col].to_numpy(dtype=float)
+        if len(y) == 0 or y.min() == y.max():
+            break
+        masks: dict[str, np.ndarray] = {}
+        for var in cats:
+            codes, names = _codes(rows[var])
+            present = np.unique(codes[codes >= 0])
+            if len(present) < 2:
+                continue  # one level only: the variable is dropped for no variation
+            for k in present:
+                term = f"{var}={names[k]}"
+                masks[term] = codes == k
+        bad = dg.constant_outcome_levels(y, masks)
+        if not bad:
+            break
+        drop = np.zeros(len(rows), dtype=bool)
+        for term, value in bad.items():
+            # the whole group is left out (a respondent in two such groups is counted in
+            # both notes); never "those 0 respondents" when groups overlap
+            count = int(masks[term].sum())
+            notes.append(dg.separated_level(term, value, count, outcome_words, model))
+            drop |= masks[term]
+        key = "were in a group where everyone (or no one) took part, which a model cannot estimate"
+        dropped[key] = dropped.get(key, 0) + int(drop.sum())
+        rows = rows.loc[~drop]
+    return rows, notes
+
+
+def fit_participation_model(
+    data: pd.DataFrame,
+    form: str,
+    *,
+    drivers: list[str],
+    controls: list[str],
+    weighted: bool,
+) -> ModelResult:
+    """Logit of ``any_<form>`` reported as average marginal effects in percentage points.
+
+    A driver's AME is the mean derivative ×100: with drivers scaled 0–1 that is the
+    percentage-point change for a move from the lowest to the highest answer on a linear
+    scale. Age is per year. A category level's AME is the mean change from the reference
+    level. Standard errors by the delta method.
+
+    Unweighted: ``Logit`` by Newton's method with model-based errors. Weighted: a GLM
+    Binomial with ``var_weights`` and sandwich (HC0) errors, i.e. pseudo-maximum
+    likelihood, the standard for survey weights (frequency weights would treat a weight
+    of 3 as three respondents and understate the errors). Clustered by council with 20
+    or more councils, as in the index model. Groups whose outcome is all 0 or all 1 are
+    left out with a note (see ``_drop_separated``); any remaining sign of separation
+    (|b| > 10, SE > 100) blanks that term's p-value and interval.
+    """
+    _check_form(form)
+    drivers, controls = _unique(drivers, controls)
+    import statsmodels.api as sm
+
+    model = f"participation:{form}"
+    outcome = f"any_{form}"
+    does = f"does at least one {form} activity regularly"
+    rows, dropped = _select_rows(
+        data,
+        {outcome: f"answered none of the {form} co-production questions"},
+        [*drivers, *controls],
+        weighted,
+    )
+    rows, sep_notes = _drop_separated(rows, outcome, [*drivers, *controls], does, model, dropped)
+    design = _build(
+        rows, drivers=drivers, controls=controls, weighted=weighted, dropped=dropped, model=model
+    )
+    design.notes.extend(sep_notes)
+    result = design.new_result(
+        len(data),
+        form=form,
+        kind="logit_ame",
+        method="",
+        outcome=f"Chance of doing at least one {form} activity regularly (percentage points)",
+    )
+    y = rows[outcome].to_numpy(dtype=float)
+    if len(y) and y.min() == y.max():
+        who = "Everyone" if y[0] == 1 else "No one"
+        result.ok = False
+        result.method = "Not fitted"
+        return _finish(
+            result,
+            design,
+            model,
+            [
+                Diagnostic(
+                    "error", f"{who} in the data {does}, so there is nothing to explain.", model
+                )
+            ],
+        )
+    refused = _refusal(design, model)
+    if refused:
+        result.ok = False
+        result.method = "Not fitted"
+        return _finish(result, design, model, refused)
+    cluster = design.n_councils >= CLUSTER_MIN_COUNCILS
+    cov_kw: dict[str, Any] = (
+        {"cov_type": "cluster", "cov_kwds": {"groups": design.councils}} if cluster else {}
+    )
+    if weighted:
+        glm = sm.GLM(y, design.x, family=sm.families.Binomial(), var_weights=design.weights)
+        res, recs = _fit_captured(lambda: glm.fit(maxiter=100, **(cov_kw or {"cov_type": "HC0"})))
+        converged = bool(res.converged)
+    else:
+        logit = sm.Logit(y, design.x)
+        res, recs = _fit_captured(lambda: logit.fit(method="newton", maxiter=100, disp=0, **cov_kw))
+        converged = bool(res.mle_retvals.get("converged", False))
+    params = np.asarray(res.params, dtype=float)
+    cov = np.asarray(res.cov_params(), dtype=float)
+    bse = np.asarray(res.bse, dtype=float)
+    extra = dg.from_warnings(recs, model)
+    separated = any(r.category.__name__ == "PerfectSeparationWarning" for r in recs)
+    if separated or not converged:
+        suspects = dg.separating_variables(
+            y, design.x, design.names, design.continuous
+        ) or dg.suspicious_terms(design.names, params, bse)
+        result.ok = False
+        result.method = "Not fitted"
+        notes = dg.separation(suspects, does, model) if suspects else []
+        if not converged or not suspects:
+            notes.append(dg.not_converged(model, "The participation model"))
+        return _finish(result, design, model, [*notes, *extra])
+    suspects = dg.suspicious_terms(design.names, params, bse)
+    ames = average_marginal_effects(
+        design.x,
+        design.names,
+        params,
+        cov,
+        continuous=design.continuous,
+        blocks=design.blocks,
+        weights=design.weights,
+    )
+    z = float(scipy.special.ndtri(0.975))
+    terms: dict[str, Term] = {}
+    for name in design.names:
+        if name not in ames:
+            continue
+        ame, se = (v * 100 for v in ames[name])
+        if name in suspects or not se > 0:
+            terms[name] = Term(ame, math.nan, math.nan, math.nan, math.nan)
+            continue
+        pval = float(2 * scipy.special.ndtr(-abs(ame / se)))
+        terms[name] = Term(ame, se, pval, float(ame - z * se), float(ame + z * se))
+    result.terms = terms
+    result.r_squared = None
+    errors = (
+        _cov_words("cluster")
+        if cluster
+        else ("sandwich (HC0) standard errors" if weighted else "standard errors from the model")
+    )
+    fe = "with council fixed effects" if "authority" in design.blocks else "(one council)"
+    result.method = (
+        f"Logistic regression {fe}, {errors}; average marginal effects in percentage points"
+        + ("; weighted" if weighted else "")
+    )
+    return _finish(
+        result,
+        design,
+        model,
+        [*dg.separation(suspects, does, model), *_checks(design, model), *extra],
+    )
