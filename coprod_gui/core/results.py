@@ -105,17 +105,70 @@ class ModelResult:
 
 
 @dataclass
-class Comparison:
-    """Does a driver's effect differ between individual and collective co-production?"""
+class ScaleDifference:
+    """One term's effect on each form, and their difference, on one scale.
 
-    term: str
+    ``individual``/``collective``: the term's effect on each form, with standard error and
+    p-value; ``difference``: collective minus individual, with its standard error, p-value
+    and 95% interval, all from one stacked model (both forms share one covariance). The
+    ``*_holm`` p-values are Holm-corrected across the background terms (age and the
+    categorical controls); ``None`` for drivers, which are few and chosen in advance.
+    """
+
     individual: float
+    individual_se: float
+    individual_p: float
     collective: float
-    difference: float  # collective minus individual
+    collective_se: float
+    collective_p: float
+    difference: float
     std_error: float
     p_value: float
     ci_low: float
     ci_high: float
+    individual_p_holm: float | None = None
+    collective_p_holm: float | None = None
+    p_holm: float | None = None
+
+
+VERDICTS: tuple[str, ...] = ("individual", "collective", "similar", "opposite")
+"""``Comparison.verdict``: which form a term goes with more (DESIGN §4, comparison revised)."""
+
+
+@dataclass
+class Comparison:
+    """Does a term's link differ between individual and collective co-production?
+
+    ``verdict`` (one of :data:`VERDICTS`) comes from the participation models stacked in
+    one logit (``points``: average marginal effects in percentage points; ``odds``: logit
+    coefficients): a form is named only when the difference is clear on both scales and
+    the same form comes out stronger on both; ``opposite`` when the two effects are each
+    clear and of opposite sign; otherwise ``similar``. A floor or ceiling can fake a
+    difference on one scale, rarely on both in the same direction.
+
+    The first fields are the technical view from the stacked index (0–100) model, kept
+    for the appendix and the workbook; the brief's body never reads them.
+    """
+
+    term: str
+    individual: float
+    collective: float
+    difference: float  # collective minus individual, index points
+    std_error: float
+    p_value: float
+    ci_low: float
+    ci_high: float
+    verdict: str = "similar"
+    points: ScaleDifference | None = None
+    odds: ScaleDifference | None = None
+
+
+@dataclass
+class BriefItem:
+    """A key message or recommendation as written, and the model terms it rests on."""
+
+    text: str
+    terms: list[str] = field(default_factory=list)
 
 
 @dataclass

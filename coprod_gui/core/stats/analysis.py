@@ -37,7 +37,7 @@ from ..survey.constructs import DRIVERS, FORMS, label
 from ..types import SurveyFrame
 from . import design as dm
 from . import linear, logit
-from .comparison import compare_forms
+from .comparison import compare_forms, compare_participation, with_verdicts
 from .indices import indices_by_area, summarise_index
 from .levels import any_regular, item_levels, levels_by_group, regular_flags, weighted_share
 from .robustness import fit_robustness
@@ -156,7 +156,10 @@ def analyse(
             participation[form] = logit.fit_participation_model(frame, form, **fit_kw)
         elif step == "comparison":
             progress(at, "Comparing the two forms")
-            comparison = compare_forms(frame, diagnostics=notes, **fit_kw)
+            comparison = with_verdicts(
+                compare_forms(frame, diagnostics=notes, **fit_kw),
+                compare_participation(frame, diagnostics=notes, **fit_kw),
+            )
         else:
             progress(at, "Predicted participation across the efficacy scale")
             for f in forms:

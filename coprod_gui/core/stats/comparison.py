@@ -1,4 +1,11 @@
-"""The comparison: does a driver's effect differ between individual and collective?"""
+"""The comparison: does a driver's link differ between individual and collective?
+
+Two views. ``compare_forms`` stacks the 0–100 index models (a technical view only: the
+collective index sits near its floor, which squashes its slopes). ``compare_participation``
+stacks the two participation logits and gives each term a verdict that a floor or a
+ceiling cannot fake: a form is named only when the difference is clear both in percentage
+points and on the odds scale, in the same direction (DESIGN §4, "Comparison (revised)").
+"""
 
 from __future__ import annotations
 
@@ -8,9 +15,11 @@ import numpy as np
 import pandas as pd
 import scipy.special
 
-from ..results import Comparison, Diagnostic
+from ..results import Comparison, Diagnostic, ScaleDifference
+from ..survey.constructs import DRIVERS, FORMS
 from . import diagnostics as dg
 from .design import _build, _index_outcome_words, _refusal, _select_rows, _unique
+from .logit import _drop_separated
 
 
 def compare_forms(
@@ -90,4 +99,246 @@ def compare_forms(
             float(diff - tcrit * se),
             float(diff + tcrit * se),
         )
+    return out
+
+
+# --------------------------------------------------------------------------- verdicts
+
+ALPHA = 0.05
+Z95 = float(scipy.special.ndtri(0.975))
+
+
+def _pz(est: float, se: float) -> float:
+    return float(2 * scipy.special.ndtr(-abs(est / se))) if se > 0 else math.nan
+
+
+def _holm(pvalues: dict[str, float]) -> dict[str, float]:
+    """Holm-adjusted p-values (statsmodels), for the finite ones."""
+    from statsmodels.stats.multitest import multipletests
+
+    keys = [k for k, v in pvalues.items() if math.isfinite(v)]
+    if not keys:
+        return {}
+    adjusted = multipletests([pvalues[k] for k in keys], method="holm")[1]
+    return {k: float(v) for k, v in zip(keys, adjusted, strict=True)}
+
+
+def _changes(
+    x: np.ndarray,
+    names: list[str],
+    params: np.ndarray,
+    w: np.ndarray,
+    *,
+    ranged: set[str],
+    derivative: set[str],
+    blocks: dict[str, list[int]],
+) -> dict[str, tuple[float, np.ndarray]]:
+    """Average change in the chance of taking part, and its gradient in the coefficients.
+
+    ``ranged`` terms (drivers, scored 0–1): everyone's answer set to the lowest (0) and then
+    the highest (1), other answers as observed; the mean difference is the points gap the
+    brief states and the efficacy curve's two ends. ``derivative`` terms (age): the mean
+    slope per unit. Category levels: each level against the reference level, the other
+    dummies of the variable set to zero. Means are weighted by ``w``.
+    """
+    total = float(w.sum())
+    eta = x @ params
+    out: dict[str, tuple[float, np.ndarray]] = {}
+    for j, name in enumerate(names):
+        if name in ranged:
+            rest = eta - x[:, j] * params[j]
+            x0 = x.copy()
+            x0[:, j] = 0.0
+            x1 = x.copy()
+            x1[:, j] = 1.0
+            p0 = scipy.special.expit(rest)
+            p1 = scipy.special.expit(rest + params[j])
+            grad = ((w * p1 * (1 - p1)) @ x1 - (w * p0 * (1 - p0)) @ x0) / total
+            out[name] = (float(w @ (p1 - p0) / total), grad)
+        elif name in derivative:
+            p = scipy.special.expit(eta)
+            dens = p * (1 - p)
+            mean_dens = float(w @ dens / total)
+            grad = params[j] * ((w * dens * (1 - 2 * p)) @ x) / total
+            grad[j] += mean_dens
+            out[name] = (mean_dens * float(params[j]), grad)
+    for cols in blocks.values():
+        base = x.copy()
+        base[:, cols] = 0.0
+        eta0 = eta - x[:, cols] @ params[cols]
+        p0 = scipy.special.expit(eta0)
+        d0 = p0 * (1 - p0)
+        for k in cols:
+            p1 = scipy.special.expit(eta0 + params[k])
+            d1 = p1 * (1 - p1)
+            grad = ((w * (d1 - d0)) @ base) / total
+            grad[k] += float(w @ d1 / total)
+            out[names[k]] = (float(w @ (p1 - p0) / total), grad)
+    return out
+
+
+def _scale(
+    est_i: float, est_c: float, g_i: np.ndarray, g_c: np.ndarray, cov: np.ndarray
+) -> ScaleDifference:
+    """Both forms' effects and their difference from gradients in the stacked parameters."""
+    se_i = math.sqrt(max(float(g_i @ cov @ g_i), 0.0))
+    se_c = math.sqrt(max(float(g_c @ cov @ g_c), 0.0))
+    g_d = g_c - g_i
+    se_d = math.sqrt(max(float(g_d @ cov @ g_d), 0.0))
+    diff = est_c - est_i
+    return ScaleDifference(
+        est_i,
+        se_i,
+        _pz(est_i, se_i),
+        est_c,
+        se_c,
+        _pz(est_c, se_c),
+        diff,
+        se_d,
+        _pz(diff, se_d),
+        diff - Z95 * se_d,
+        diff + Z95 * se_d,
+    )
+
+
+def verdict(points: ScaleDifference, odds: ScaleDifference, alpha: float = ALPHA) -> str:
+    """``individual`` | ``collective`` | ``similar`` | ``opposite`` (DESIGN §4, revised).
+
+    Opposite: each form's own effect is clear (points scale) and the signs differ. A form
+    is named only when the difference is clear on the points scale and on the odds scale
+    and the same form has the larger effect (in the effects' common direction) on both:
+    near a floor or a ceiling one scale can show a difference the other does not, and on
+    equal latent effects the two scales can even disagree in direction.
+    """
+
+    def p(value: float | None, raw: float) -> float:
+        v = raw if value is None else value
+        return v if math.isfinite(v) else 1.0
+
+    own_i = p(points.individual_p_holm, points.individual_p) < alpha
+    own_c = p(points.collective_p_holm, points.collective_p) < alpha
+    if own_i and own_c and points.individual * points.collective < 0:
+        return "opposite"
+
+    def stronger(s: ScaleDifference) -> str | None:
+        if p(s.p_holm, s.p_value) >= alpha:
+            return None
+        direction = math.copysign(1.0, s.individual + s.collective)
+        return "collective" if s.difference * direction > 0 else "individual"
+
+    a, b = stronger(points), stronger(odds)
+    return a if a is not None and a == b else "similar"
+
+
+def compare_participation(
+    data: pd.DataFrame,
+    *,
+    drivers: list[str],
+    controls: list[str],
+    weighted: bool,
+    diagnostics: list[Diagnostic] | None = None,
+) -> dict[str, tuple[ScaleDifference, ScaleDifference, str]]:
+    """Each term's link with taking part in each form, compared in one stacked logit.
+
+    Two rows per respondent (``any_individual`` and ``any_collective``), every regressor
+    and council effect interacted with the form, errors clustered by respondent (HC0 with
+    the G/(G−1) factor, as R's ``sandwich::vcovCL``). Fully interacted, its estimates are
+    the two forms' logits on the same respondents, so it is fitted as those two logits
+    (Newton's method) with the cross-form covariance from the per-respondent scores.
+    Returns term -> (points, odds, verdict): ``points`` in percentage points (drivers from
+    the lowest to the highest answer, age per year, categories against the reference),
+    ``odds`` in log-odds. Background terms get Holm-corrected p-values. ``{}`` when the
+    model cannot be fitted (notes go to ``diagnostics``).
+    """
+    from .analysis import logit_newton  # analysis imports this module
+
+    drivers, controls = _unique(drivers, controls)
+    model = "comparison:participation"
+    notes = diagnostics if diagnostics is not None else []
+    variables = [*drivers, *controls]
+    outcomes = {f"any_{f}": f"answered none of the {f} co-production questions" for f in FORMS}
+    rows, dropped = _select_rows(data, outcomes, variables, weighted)
+    for f in FORMS:
+        rows, sep = _drop_separated(
+            rows, f"any_{f}", variables, f"does at least one {f} activity regularly", model, dropped
+        )
+        notes.extend(sep)
+    design = _build(
+        rows, drivers=drivers, controls=controls, weighted=weighted, dropped=dropped, model=model
+    )
+    for d in design.notes:
+        d.model = model
+    n, k = design.x.shape
+    notes.extend(dg.respondents_used(n, len(data), dropped, model))
+    notes.extend(design.notes)
+    refused = _refusal(design, model)
+    ys = [rows[f"any_{f}"].to_numpy(dtype=float) for f in FORMS]
+    if refused or n < 2 or any(y.min() == y.max() for y in ys):
+        notes.extend(refused)
+        return {}
+    x = design.x
+    w = np.ones(n) if design.weights is None else design.weights
+    fits = [logit_newton(x, y, w) for y in ys]
+    if any(f is None for f in fits):
+        notes.append(dg.not_converged(model, "The comparison of taking part"))
+        return {}
+    params = [f[0] for f in fits]  # type: ignore[index]
+    breads = [f[1] for f in fits]  # type: ignore[index]
+    scores = np.hstack(
+        [x * (w * (y - scipy.special.expit(x @ b)))[:, None] for y, b in zip(ys, params, strict=True)]
+    )
+    bread = np.zeros((2 * k, 2 * k))
+    bread[:k, :k], bread[k:, k:] = breads
+    cov = n / (n - 1) * bread @ (scores.T @ scores) @ bread
+    ranged = {t for t in design.continuous if t in DRIVERS}
+    derivative = {t for t in design.continuous if t not in DRIVERS}
+    changes = [
+        _changes(
+            x, design.names, b, w, ranged=ranged, derivative=derivative, blocks=design.blocks
+        )
+        for b in params
+    ]
+    zeros = np.zeros(k)
+    out: dict[str, tuple[ScaleDifference, ScaleDifference, str]] = {}
+    for j, name in enumerate(design.names):
+        if name == "const" or name.startswith("authority="):
+            continue
+        e_i = np.zeros(2 * k)
+        e_i[j] = 1.0
+        e_c = np.zeros(2 * k)
+        e_c[k + j] = 1.0
+        odds = _scale(float(params[0][j]), float(params[1][j]), e_i, e_c, cov)
+        (a_i, g_i), (a_c, g_c) = changes[0][name], changes[1][name]
+        points = _scale(
+            100 * a_i,
+            100 * a_c,
+            100 * np.concatenate([g_i, zeros]),
+            100 * np.concatenate([zeros, g_c]),
+            cov,
+        )
+        out[name] = (points, odds, "")
+    background = [t for t in out if t.partition("=")[0] not in DRIVERS]
+    for idx in (0, 1):
+        for field_p, field_h in (
+            ("individual_p", "individual_p_holm"),
+            ("collective_p", "collective_p_holm"),
+            ("p_value", "p_holm"),
+        ):
+            adj = _holm({t: getattr(out[t][idx], field_p) for t in background})
+            for t in background:
+                setattr(out[t][idx], field_h, adj.get(t, 1.0))
+    return {t: (pt, od, verdict(pt, od)) for t, (pt, od, _) in out.items()}
+
+
+def with_verdicts(
+    index: dict[str, Comparison],
+    stacked: dict[str, tuple[ScaleDifference, ScaleDifference, str]],
+) -> dict[str, Comparison]:
+    """The index comparison (technical view) with each term's verdict and both scales."""
+    nan = math.nan
+    out = dict(index)
+    for term, (points, odds, word) in stacked.items():
+        c = out.get(term) or Comparison(term, nan, nan, nan, nan, nan, nan, nan)
+        c.verdict, c.points, c.odds = word, points, odds
+        out[term] = c
     return out
