@@ -56,31 +56,43 @@ def _message(fig: Figure, text: str) -> None:
 
 
 def levels_rows(
-    result: AnalysisResult, options: BriefOptions
+    result: AnalysisResult,
+    options: BriefOptions,
+    grouping: str = "authority",
+    only: str | None = None,
 ) -> tuple[list[str], dict[str, list[Level | None]], list[str]]:
-    """Rows of the levels chart (all residents, then each council that may be shown)."""
+    """Rows of the levels chart: all residents, then each group of ``grouping`` that may be
+    shown (councils by default; the window's "Break down by" passes age band or gender),
+    or just the group ``only`` when one is chosen."""
     labels = ["All residents"]
     values: dict[str, list[Level | None]] = {}
     for form in FORMS:
         prot = protect_level(result.levels.get(form), options)
         values[form] = [prot.level if prot is not None else None]
     notes: list[str] = []
-    councils = list(result.levels_by.get("authority", {}).get(FORMS[0], {}))
-    if len(result.authorities) > 1 and councils:
-        by = {form: protected_by(result, "authority", form, options) for form in FORMS}
+    by_grouping = result.levels_by.get(grouping, {})
+    groups: list[str] = []
+    for form in FORMS:
+        groups += [g for g in by_grouping.get(form, {}) if g not in groups]
+    if only is not None:
+        groups = [g for g in groups if g == only]
+    several = len(result.authorities) > 1 if grouping == "authority" else bool(groups)
+    if several and groups:
+        by = {form: protected_by(result, grouping, form, options) for form in FORMS}
         hidden = 0
-        for council in councils:
-            shown = [by[f].get(council) for f in FORMS]
+        for group in groups:
+            shown = [by[f].get(group) for f in FORMS]
             if not any(p is not None and p.shown for p in shown):
                 hidden += 1
                 continue
             caution = any(p is not None and p.status == "caution" for p in shown)
-            labels.append(council + (" *" if caution else ""))
+            labels.append(str(group) + (" *" if caution else ""))
             for f, p in zip(FORMS, shown, strict=True):
                 values[f].append(p.level if p is not None and p.shown else None)
         if hidden:
+            noun = "council" if grouping == "authority" else "group"
             notes.append(
-                f"{hidden} council{'s are' if hidden > 1 else ' is'} not shown to protect "
+                f"{hidden} {noun}{'s are' if hidden > 1 else ' is'} not shown to protect "
                 "small groups."
             )
         if any(lab.endswith(" *") for lab in labels):
@@ -115,11 +127,18 @@ FORM_OFFSET: dict[str, float] = {"individual": 0.17, "collective": -0.17}
 """Vertical shift of each form's marker within a row, shared by the row charts."""
 
 
-def draw_levels(fig: Figure, result: AnalysisResult, options: BriefOptions | None = None) -> str:
-    """Share doing at least one activity regularly, by form and council, with 95% intervals."""
+def draw_levels(
+    fig: Figure,
+    result: AnalysisResult,
+    options: BriefOptions | None = None,
+    grouping: str = "authority",
+    only: str | None = None,
+) -> str:
+    """Share doing at least one activity regularly, by form and council (or the
+    ``grouping`` given), with 95% intervals."""
     options = options or BriefOptions()
     fig.clear()
-    labels, values, notes = levels_rows(result, options)
+    labels, values, notes = levels_rows(result, options, grouping, only)
     if all(v is None for f in FORMS for v in values[f]):
         _message(fig, "No levels can be shown for this survey.")
         return "Chart of co-production levels: no figures can be shown for this survey."
@@ -154,11 +173,16 @@ def draw_levels(fig: Figure, result: AnalysisResult, options: BriefOptions | Non
     ax.set_xlabel("\n".join([xlabel, *notes]), fontsize=FONT_SIZE)
     fig.legend(loc="outside upper center", ncol=2, frameon=False, fontsize=FONT_SIZE)
     fig.set_layout_engine("constrained")
-    return levels_alt(result, options)
+    return levels_alt(result, options, grouping, only)
 
 
-def levels_alt(result: AnalysisResult, options: BriefOptions) -> str:
-    labels, values, notes = levels_rows(result, options)
+def levels_alt(
+    result: AnalysisResult,
+    options: BriefOptions,
+    grouping: str = "authority",
+    only: str | None = None,
+) -> str:
+    labels, values, notes = levels_rows(result, options, grouping, only)
     parts = []
     for i, lab in enumerate(labels):
         bits = [
@@ -379,11 +403,13 @@ CHARTS: dict[str, tuple[DrawFn, tuple[float, float]]] = {
 }
 
 
-def chart_height(kind: str, result: AnalysisResult, options: BriefOptions) -> float:
+def chart_height(
+    kind: str, result: AnalysisResult, options: BriefOptions, grouping: str = "authority"
+) -> float:
     """Grow the dot charts with their number of rows so labels never overlap."""
     base = CHARTS[kind][1][1]
     if kind == "levels":
-        return max(base, 1.4 + 0.45 * len(levels_rows(result, options)[0]))
+        return max(base, 1.4 + 0.45 * len(levels_rows(result, options, grouping)[0]))
     if kind == "drivers":
         return max(base, 1.4 + 0.5 * len(driver_rows(result, options)))
     return base

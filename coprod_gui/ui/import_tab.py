@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QTableView,
-    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from ..core.survey.constructs import BY_NAME, CONSTRUCTS, DRIVERS, OUTCOMES
 from .table_models import DataFrameModel, RowsModel
+from .views import make_table
 
 if TYPE_CHECKING:
     from ..core.types import DataQuality, Mapping, RawTable, Suggestion
@@ -124,6 +124,31 @@ def quality_html(tables: list[RawTable], quality: DataQuality | None, problem: s
     return "\n".join(parts)
 
 
+class DataWindow(QDialog):
+    """The survey as read, in its own resizable window (rows on demand from the model)."""
+
+    def __init__(self, model: DataFrameModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModal(False)
+        self.resize(900, 560)
+        layout = QVBoxLayout(self)
+        self.view = QTableView(self)
+        self.view.setModel(model)
+        self.view.setAccessibleName("Preview of the survey data")
+        self.view.setTabKeyNavigation(False)
+        header = self.view.horizontalHeader()
+        header.setDefaultSectionSize(160)
+        header.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # question ends differ
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 6)
+        layout.addWidget(self.view)
+        close = QPushButton("Close", self)
+        close.setToolTip("Close this window (Esc)")
+        close.clicked.connect(self.close)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+
+
 class ImportTab(QWidget):
     """Files, preview and the mapping editor; emits what the officer asks for."""
 
@@ -159,12 +184,19 @@ class ImportTab(QWidget):
         buttons = QVBoxLayout()
         self.add_button = QPushButton("&Add files…", files_box)
         self.add_button.setAccessibleName("Add survey files")
+        self.add_button.setToolTip("Add more files of the same survey (for example one per council)")
         self.add_button.clicked.connect(self.add_files_requested)
         self.remove_button = QPushButton("Remo&ve file", files_box)
         self.remove_button.setAccessibleName("Remove the selected file")
+        self.remove_button.setToolTip("Leave the selected file out of the survey")
         self.remove_button.clicked.connect(self._on_remove)
+        self.data_button = QPushButton("See the &data…", files_box)
+        self.data_button.setAccessibleName("See the survey data as read")
+        self.data_button.setToolTip("Open the rows and columns of the selected file as read")
+        self.data_button.clicked.connect(self.show_data)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
+        buttons.addWidget(self.data_button)
         buttons.addStretch(1)
         files_layout.addLayout(buttons)
         form = QFormLayout()
@@ -176,6 +208,8 @@ class ImportTab(QWidget):
         self.header_spin.setToolTip("The row of the sheet that holds the question headings")
         self.reread_button = QPushButton("&Read again", files_box)
         self.reread_button.setAccessibleName("Read the file again with this sheet and heading row")
+        self.reread_button.setToolTip("Read the selected file again with this sheet and heading row")
+        self.sheet_combo.setToolTip("The worksheet that holds one row per resident")
         self.reread_button.clicked.connect(self._on_reread)
         form.addRow("&Sheet:", self.sheet_combo)
         form.addRow("&Headings on row:", self.header_spin)
@@ -183,26 +217,19 @@ class ImportTab(QWidget):
         files_layout.addLayout(form, 2)
         outer.addWidget(files_box)
 
-        self.inner_tabs = QTabWidget(self)
-        self.inner_tabs.setAccessibleName("Import steps")
-        self.inner_tabs.addTab(self._build_mapping(), "&Match questions")
-        self.preview_model = DataFrameModel(parent=self)
-        self.preview_view = QTableView(self)
-        self.preview_view.setModel(self.preview_model)
-        self.preview_view.setAccessibleName("Preview of the survey data")
-        header = self.preview_view.horizontalHeader()
-        header.setDefaultSectionSize(160)
-        header.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # question ends differ
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.preview_view.setWordWrap(False)
-        self.preview_view.verticalHeader().setDefaultSectionSize(
-            self.preview_view.fontMetrics().height() + 6
-        )
-        self.inner_tabs.addTab(self.preview_view, "&Preview of the data")
+        # One level of tabs only (the window's): the matching editor fills the tab, the
+        # data-quality report sits under it, and the data itself opens in its own window.
+        self.body = QSplitter(Qt.Orientation.Vertical, self)
+        self.body.addWidget(self._build_mapping())
         self.quality_view = QTextBrowser(self)
         self.quality_view.setAccessibleName("Data quality report")
-        self.inner_tabs.addTab(self.quality_view, "Data &quality")
-        outer.addWidget(self.inner_tabs, 1)
+        self.body.addWidget(self.quality_view)
+        self.body.setStretchFactor(0, 4)
+        self.body.setStretchFactor(1, 1)
+        self.body.setSizes([480, 140])
+        outer.addWidget(self.body, 1)
+        self.preview_model = DataFrameModel(parent=self)
+        self.preview_window: DataWindow | None = None
 
         run_row = QHBoxLayout()
         self.run_hint = QLabel(essentials_missing(None), self)
@@ -213,6 +240,7 @@ class ImportTab(QWidget):
         self.run_button.setDefault(True)
         self.run_button.setEnabled(False)
         self.run_button.setMinimumWidth(160)
+        self.run_button.setToolTip("Analyse the survey with these questions (Ctrl+R)")
         self.run_button.clicked.connect(self.run_requested)
         run_row.addWidget(self.run_hint, 1)
         run_row.addWidget(self.run_button)
@@ -224,7 +252,7 @@ class ImportTab(QWidget):
         layout = QVBoxLayout(page)
         intro = QLabel(
             "Pick a topic on the left, then tick the survey columns that measure it. "
-            "Suggested columns come first, with how sure the suggestion is.",
+            "Suggested columns come first; how sure the suggestion is shows with the topic.",
             page,
         )
         intro.setWordWrap(True)
@@ -244,6 +272,10 @@ class ImportTab(QWidget):
         self.column_filter.setAccessibleName("Find a column")
         self.column_filter.setClearButtonEnabled(True)
         self.column_filter.textChanged.connect(self._apply_filter)
+        self.topic_label = QLabel("", middle)
+        self.topic_label.setWordWrap(True)
+        self.topic_label.setAccessibleName("About this topic")
+        mid_layout.addWidget(self.topic_label)
         self.columns_list = QListWidget(middle)
         self.columns_list.setAccessibleName("Survey columns for this topic")
         self.columns_list.setWordWrap(True)
@@ -267,11 +299,9 @@ class ImportTab(QWidget):
         self.reverse_check.setEnabled(False)
         self.reverse_check.toggled.connect(self._on_reverse_toggled)
         self.recode_model = RowsModel(parent=self)
-        self.recode_view = QTableView(right)
-        self.recode_view.setModel(self.recode_model)
-        self.recode_view.setAccessibleName("How the answers will be scored")
-        self.recode_view.horizontalHeader().setStretchLastSection(True)
-        self.recode_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.recode_view = make_table(
+            self.recode_model, "How the answers will be scored", right, stretch_column=0
+        )
         right_layout.addWidget(self.recode_title)
         right_layout.addWidget(self.reverse_check)
         right_layout.addWidget(self.recode_view, 1)
@@ -320,6 +350,7 @@ class ImportTab(QWidget):
         self.files_list.blockSignals(False)
         self.files_list.setCurrentRow(0)
         self._on_file_selected(0)
+        self.clear_recode_preview()
         self._fill_constructs()
         self.set_quality(loaded.quality, loaded.quality_problem)
         self._update_run_state(False)
@@ -334,6 +365,33 @@ class ImportTab(QWidget):
         self._fill_constructs()
         self._update_run_state(False)
 
+    def reset(self) -> None:
+        """A clean slate for another survey: no search text, no old scoring, no old data."""
+        self.column_filter.clear()
+        self.clear_recode_preview()
+        self.quality_view.clear()
+        self.preview_model.set_frame(None)
+        if self.preview_window is not None:
+            self.preview_window.close()
+
+    def clear_recode_preview(self) -> None:
+        self.recode_model.set_rows([], [])
+        self.recode_column = ""
+        self.recode_title.setText("Choose a column to see how its answers will be scored.")
+        self.reverse_check.setEnabled(False)
+
+    def show_data(self) -> None:
+        """The selected file's rows in a window of their own (not another tab bar)."""
+        if self.loaded is None:
+            return
+        if self.preview_window is None:
+            self.preview_window = DataWindow(self.preview_model, self)
+        row = max(self.files_list.currentRow(), 0)
+        self.preview_window.setWindowTitle(f"Data as read — {self.loaded.tables[row].name}")
+        self.preview_window.show()
+        self.preview_window.raise_()
+        self.preview_window.activateWindow()
+
     def set_quality(self, quality: DataQuality | None, problem: str | None = None) -> None:
         tables = self.loaded.tables if self.loaded else []
         self.quality_view.setHtml(quality_html(tables, quality, problem))
@@ -344,7 +402,6 @@ class ImportTab(QWidget):
         for answer, count, score, what in frame.itertuples(index=False, name=None):
             rows.append([str(answer), int(count), score, str(what)])
         self.recode_model.set_rows(["Answer", "Count", "Score", "What happens"], rows)
-        self.recode_view.resizeColumnsToContents()
         self.recode_column = column
         self.recode_title.setText(f"How the answers in “{column}” will be scored:")
 
@@ -415,6 +472,19 @@ class ImportTab(QWidget):
         count = f"{len(columns)} columns" if len(columns) > 1 else "1 column"
         return f"{label} — {count}{how}"
 
+    def _topic_text(self, name: str) -> str:
+        """The topic, what it means, and once (not on every row) how sure the guess is."""
+        construct = BY_NAME[name]
+        text = f"<b>{html.escape(construct.label)}</b>: {html.escape(construct.description)}"
+        chosen = self._mapping.get(name) if self._mapping else []
+        sure = [self._suggestions[(name, c)] for c in chosen if (name, c) in self._suggestions]
+        if sure and len(sure) == len(chosen):
+            text += (
+                f"<br>The ticked column{'s were' if len(sure) > 1 else ' was'} suggested "
+                f"({min(s.confidence for s in sure):.0%} sure): {html.escape(sure[0].reason)}."
+            )
+        return text
+
     def _construct_tip(self, name: str) -> str:
         columns = self._mapping.get(name) if self._mapping else []
         lines = [BY_NAME[name].description]
@@ -452,8 +522,8 @@ class ImportTab(QWidget):
             if question and question != column:
                 text += f" — {question}"
             sug = self._suggestions.get((name, column))
-            if sug is not None:
-                text = f"Suggested, {sug.confidence:.0%} sure:  {text}"
+            if sug is not None and column not in chosen:
+                text += "  (suggested)"
             if column in used_by:
                 text += f"  (used for {used_by[column]})"
             item_ = QListWidgetItem(text)
@@ -468,6 +538,7 @@ class ImportTab(QWidget):
             item_.setToolTip("\n".join(tip))
             self.columns_list.addItem(item_)
         self._filling = False
+        self.topic_label.setText(self._topic_text(name))
         self._apply_filter(self.column_filter.text())
         if self.columns_list.count():
             self.columns_list.setCurrentRow(0)

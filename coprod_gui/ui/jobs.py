@@ -51,9 +51,38 @@ class Analysed:
 
     survey: SurveyFrame
     result: AnalysisResult
-    figures: dict[str, tuple[Any, str]] = field(default_factory=dict)  # name -> (Figure, alt)
-    prerendered: dict[str, Any] = field(default_factory=dict)  # name -> (Agg renderer, key)
+    charts: dict[str, RenderedChart] = field(default_factory=dict)
     thread_id: int = 0
+
+
+@dataclass
+class RenderedChart:
+    """One chart drawn in the worker: RGBA pixels (plain bytes, so they can cross threads
+    and processes) and what they show; :mod:`.plot_canvas` paints them."""
+
+    name: str
+    rgba: bytes
+    width: int  # physical pixels
+    height: int
+    pixel_ratio: float
+    alt: str
+    min_height: int  # logical pixels the chart's rows need
+
+    @property
+    def logical_size(self) -> tuple[int, int]:
+        return round(self.width / self.pixel_ratio), round(self.height / self.pixel_ratio)
+
+
+@dataclass
+class ChartRequest:
+    """How the window wants the charts: logical sizes (0 = not known yet), the screen's
+    scaling, and the levels chart's breakdown and council (the Results tab's controls)."""
+
+    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
+    pixel_ratio: float = 1.0
+    grouping: str = "authority"
+    council: str | None = None
+    only: tuple[str, ...] = ()  # redraw just these charts (empty: all)
 
 
 @dataclass
@@ -147,7 +176,7 @@ def analyse_job(
     options: Any = None,
     brief_options: BriefOptions | None = None,
     with_charts: bool = True,
-    pixel_ratio: float = 1.0,
+    charts: ChartRequest | None = None,
 ) -> Job:
     """Prepare and analyse, then draw the charts on fresh Figures (still off the GUI thread)."""
 
@@ -165,9 +194,7 @@ def analyse_job(
         if with_charts:
             check_cancelled(is_cancelled)
             progress(0.9, "Drawing the charts")
-            out.figures = draw_figures(result, brief_options)
-            out.prerendered = prerender(out.figures, pixel_ratio)
-            from . import plot_canvas  # noqa: F401  (imported here, not on the GUI thread)
+            out.charts = render_charts(result, brief_options, charts or ChartRequest())
         progress(1.0, "Analysis finished")
         return out
 
@@ -184,45 +211,64 @@ CHART_TITLES: dict[str, str] = {
 }
 
 
-def draw_figures(
-    result: AnalysisResult, brief_options: BriefOptions | None = None
-) -> dict[str, tuple[Any, str]]:
-    """The report's charts on new Figures: name -> (Figure, alt text). No pyplot."""
+def render_charts(
+    result: AnalysisResult, brief_options: BriefOptions | None, request: ChartRequest
+) -> dict[str, RenderedChart]:
+    """Draw the report's charts (no pyplot) at the sizes the window shows them, as pixels.
+
+    A size of 0 means the page has not been shown yet: the chart's own size is used, and
+    the window asks again once it knows. The height is never less than the chart's rows
+    need (``chart_height``), so labels never overlap.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from ..report.charts import CHARTS, chart_height
+    from ..report.charts import CHARTS, chart_height, draw_levels
     from ..report.options import BriefOptions
 
     options = brief_options or BriefOptions()
-    figures: dict[str, tuple[Any, str]] = {}
-    for name, (draw, (width, _height)) in CHARTS.items():
-        fig = Figure(
-            figsize=(width, chart_height(name, result, options)),
-            dpi=CHART_DPI,
-            layout="constrained",
-        )
-        alt = draw(fig, result, options)
-        figures[name] = (fig, str(alt or CHART_TITLES.get(name, name)))
-    return figures
-
-
-def prerender(figures: dict[str, tuple[Any, str]], pixel_ratio: float = 1.0) -> dict[str, Any]:
-    """Draw each figure once with Agg here in the worker; the window's canvas adopts the
-    pixels instead of drawing on the GUI thread (see :mod:`.plot_canvas`).
-
-    ``pixel_ratio`` is the screen's (1.5 at 150% scaling): the figure is drawn at the
-    resolution the Qt canvas will use there, so the pixels still match.
-    """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    out = {}
-    for name, (fig, _alt) in figures.items():
-        agg = FigureCanvasAgg(fig)  # remembers the figure's own dpi as its base
-        if pixel_ratio and pixel_ratio != 1.0:
-            fig.set_dpi(fig.dpi * pixel_ratio)
+    ratio = request.pixel_ratio if request.pixel_ratio and request.pixel_ratio > 0 else 1.0
+    out: dict[str, RenderedChart] = {}
+    for name, (draw, (width_in, _height)) in CHARTS.items():
+        if request.only and name not in request.only:
+            continue
+        grouping = request.grouping if name == "levels" else "authority"
+        need = round(chart_height(name, result, options, grouping) * CHART_DPI)
+        w, h = request.sizes.get(name, (0, 0))
+        if w <= 0 or h <= 0:
+            w, h = round(width_in * CHART_DPI), need
+        w, h = max(w, 260), max(h, need, 120)
+        fig = Figure(figsize=(w / CHART_DPI, h / CHART_DPI), dpi=CHART_DPI * ratio)
+        fig.set_layout_engine("constrained")
+        agg = FigureCanvasAgg(fig)
+        if name == "levels":
+            alt = draw_levels(fig, result, options, grouping, request.council)
+        else:
+            alt = draw(fig, result, options)
         agg.draw()
-        out[name] = (agg.renderer, agg._lastKey)
+        buffer = agg.buffer_rgba()
+        out[name] = RenderedChart(
+            name,
+            bytes(buffer),
+            buffer.shape[1],
+            buffer.shape[0],
+            ratio,
+            str(alt or CHART_TITLES.get(name, name)),
+            need,
+        )
     return out
+
+
+def charts_job(
+    result: AnalysisResult, brief_options: BriefOptions | None, request: ChartRequest
+) -> Job:
+    """Redraw charts for a new size, breakdown, council or small-group threshold."""
+
+    def job(progress: ProgressFn, is_cancelled: CancelFn) -> dict[str, RenderedChart]:
+        check_cancelled(is_cancelled)
+        return render_charts(result, brief_options, request)
+
+    return job
 
 
 def recode_preview_job(table: RawTable, column: str, mapping: Mapping) -> Job:
@@ -245,32 +291,19 @@ def recode_preview_job(table: RawTable, column: str, mapping: Mapping) -> Job:
 
 @dataclass
 class BriefView:
-    """The brief as HTML, and the charts redrawn when the options changed."""
+    """The brief as HTML."""
 
     html: str
-    figures: dict[str, tuple[Any, str]] = field(default_factory=dict)
-    prerendered: dict[str, Any] = field(default_factory=dict)
 
 
-def brief_html_job(
-    result: AnalysisResult,
-    options: BriefOptions,
-    redraw_charts: bool = False,
-    pixel_ratio: float = 1.0,
-) -> Job:
-    """The brief as HTML for the Report tab; with ``redraw_charts`` also the charts, since
-    the small-group threshold decides which groups a chart may show."""
+def brief_html_job(result: AnalysisResult, options: BriefOptions) -> Job:
+    """The brief as HTML for the Report tab."""
 
     def job(progress: ProgressFn, is_cancelled: CancelFn) -> BriefView:
         from ..report.brief import brief_to_html, build_brief
 
         check_cancelled(is_cancelled)
-        view = BriefView(brief_to_html(build_brief(result, options)))
-        if redraw_charts:
-            check_cancelled(is_cancelled)
-            view.figures = draw_figures(result, options)
-            view.prerendered = prerender(view.figures, pixel_ratio)
-        return view
+        return BriefView(brief_to_html(build_brief(result, options)))
 
     return job
 

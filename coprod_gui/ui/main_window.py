@@ -55,28 +55,9 @@ BRIEF_DELAY_MS = 150  # after an analysis, let the Results tab paint before the 
 PREVIEW_DELAY_MS = 150
 
 SURVEY_FILTER = (
-    "Survey files (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt *.sav *.zsav *.dta);;All files (*)"
+    "Survey files (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.tab *.txt *.sav *.zsav *.dta);;"
+    "All files (*)"
 )
-HOW_TO_READ = """
-<h3>How to read the results</h3>
-<p><b>Individual co-production</b> is what residents do for their own needs alongside
-services (recycling, keeping their home secure, looking after their health).
-<b>Collective co-production</b> is what they do together for their community
-(volunteering, neighbourhood groups).</p>
-<p><b>Doing co-production</b> means doing at least one of the activities asked about
-regularly (at least "sometimes", unless you chose otherwise).</p>
-<p><b>What goes with it</b> shows which attitudes go with more co-production, once the
-others and who residents are (age, gender, council...) are taken into account. A
-<i>clear link</i> is one the survey is large enough to be confident about. These are
-links, not proof of cause.</p>
-<p><b>Small groups</b>: figures about fewer residents than the "smallest group shown"
-(10 unless you change it on the Report tab) are never shown, so nobody can be identified.
-Figures about fewer than 50 residents carry a caution.</p>
-<p>The <b>technical view</b> of each table gives the model estimates, their 95% intervals
-and the number of residents used, for an analyst to check.</p>
-"""
-
-
 class MainWindow(QMainWindow):
     """The whole program's window. Signals let tests and the self-test follow the jobs."""
 
@@ -84,6 +65,7 @@ class MainWindow(QMainWindow):
     analysis_done = Signal(object)  # Analysed
     export_done = Signal(object)  # Exported
     brief_shown = Signal(str)
+    charts_shown = Signal(tuple)  # names of the charts just painted
     job_failed = Signal(str, str)  # message, hint (after the message box)
     job_cancelled = Signal()
 
@@ -98,6 +80,9 @@ class MainWindow(QMainWindow):
         self._on_done: Callable[[Any], None] | None = None
         self._on_fail: Callable[[str, str], None] | None = None
         self._fail_title = ""
+        self._charts_for: Analysed | None = None
+        self._brief_for: Analysed | None = None
+        self.help_window: Any = None
         self.exception_bridge: dialogs.ExceptionBridge | None = None
 
         # One worker thread for all jobs: a recoding preview or the brief never competes
@@ -118,6 +103,8 @@ class MainWindow(QMainWindow):
         self.brief_runner = TaskRunner(self, self.pool)
         self.brief_runner.finished.connect(self._on_brief_ready)
         self.brief_runner.failed.connect(self._on_brief_failed)
+        self.chart_runner = TaskRunner(self, self.pool)
+        self.chart_runner.finished.connect(self._on_charts_ready)
 
         self.setAcceptDrops(True)
         self.setMinimumSize(900, 600)
@@ -154,6 +141,7 @@ class MainWindow(QMainWindow):
         it.preview_requested.connect(self.request_recode_preview)
         it.run_requested.connect(self.run_analysis)
         it.mapping_edited.connect(self._on_mapping_edited)
+        self.results_tab.charts_wanted.connect(self.request_charts)
         rt = self.report_tab
         rt.options_changed.connect(self._on_brief_options_changed)
         rt.export_requested.connect(self.export_file)
@@ -218,12 +206,9 @@ class MainWindow(QMainWindow):
 
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(
-            self._action(
-                "&How to read the results",
-                self.show_how_to_read,
-                QKeySequence.StandardKey.HelpContents,
-            )
+            self._action("&Help", self.show_help, QKeySequence.StandardKey.HelpContents)
         )
+        help_menu.addAction(self._action("&How to read the results", self.show_how_to_read))
         help_menu.addAction(self._action("&About", self.show_about))
         self._fill_recent()
 
@@ -254,9 +239,10 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         s = self.settings
+        # The title belongs to one survey's brief, so it is not restored (issue 13).
         self.report_tab.set_options(
             s.get("prefs/council_name"),
-            s.get("prefs/title"),
+            "",
             s.get("prefs/min_base"),
             s.get("prefs/include_appendix"),
         )
@@ -303,6 +289,10 @@ class MainWindow(QMainWindow):
         self.import_tab.set_busy(busy)
         self.run_action.setEnabled(self.import_tab.run_button.isEnabled())
         self.report_tab.set_busy(busy)
+
+    def runners(self) -> tuple[TaskRunner, ...]:
+        """Every job runner of the window (shut down together when it closes)."""
+        return (self.runner, self.preview_runner, self.brief_runner, self.chart_runner)
 
     @property
     def busy(self) -> bool:
@@ -391,16 +381,25 @@ class MainWindow(QMainWindow):
         self._start(
             jobs.load_job(paths, dict(self.overrides), mapping),
             f"Reading {names}",
-            done,
+            lambda loaded: self._on_loaded(loaded, remember, fresh=not keep_overrides),
             "Could not open the survey",
         )
 
-    def _on_loaded(self, loaded: LoadedSurvey, remember: bool) -> None:
+    def _on_loaded(self, loaded: LoadedSurvey, remember: bool, fresh: bool = True) -> None:
+        """Show a survey read in the worker; ``fresh`` when it is another survey (not the
+        same one with a file added, removed or read again): then nothing of the last
+        survey stays (search text, scoring preview, results, the brief's title)."""
         self.loaded = loaded
         self.paths = list(loaded.paths)
         self.analysed = None
+        self._charts_for = None
+        for runner in (self.brief_runner, self.chart_runner):
+            runner.cancel()  # a brief or chart of the last result must not arrive now
         self.results_tab.clear()
         self.report_tab.set_has_result(False)
+        if fresh:
+            self.import_tab.reset()
+            self.report_tab.new_survey(survey_name_of(self.paths))
         self._hold_previews = True
         try:
             self.import_tab.set_survey(loaded)
@@ -557,7 +556,11 @@ class MainWindow(QMainWindow):
         options = self.report_tab.brief_options(self._survey_name())
         self._start(
             jobs.analyse_job(
-                self.loaded.tables, mapping, None, options, pixel_ratio=self.devicePixelRatioF()
+                self.loaded.tables,
+                mapping,
+                None,
+                options,
+                charts=self.results_tab.chart_request(self.devicePixelRatioF()),
             ),
             "Analysing",
             self._on_analysed,
@@ -565,7 +568,7 @@ class MainWindow(QMainWindow):
         )
 
     def _survey_name(self) -> str | None:
-        return ", ".join(p.name for p in self.paths) or None
+        return self.report_tab.survey_edit.text().strip() or survey_name_of(self.paths) or None
 
     def _on_analysed(self, analysed: Analysed) -> None:
         self.analysed = analysed
@@ -590,7 +593,6 @@ class MainWindow(QMainWindow):
     def _save_prefs(self) -> None:
         rt = self.report_tab
         self.settings.set("prefs/council_name", rt.council_edit.text().strip())
-        self.settings.set("prefs/title", rt.title_edit.text().strip())
         self.settings.set("prefs/min_base", rt.min_base_spin.value())
         self.settings.set("prefs/include_appendix", rt.appendix_check.isChecked())
 
@@ -598,26 +600,37 @@ class MainWindow(QMainWindow):
         self._save_prefs()
         if self.analysed is not None:
             options = self.report_tab.brief_options(self._survey_name())
-            self.results_tab.set_result(self.analysed, options)
-            self.request_brief(redraw_charts=True)
+            self.results_tab.set_result(self.analysed, options, charts=False)
+            self.request_brief()
+            # The small-group threshold decides which groups a chart may show.
+            self.request_charts()
 
-    def request_brief(self, redraw_charts: bool = False) -> None:
+    def request_brief(self) -> None:
         if self.analysed is None:
             return
         options = self.report_tab.brief_options(self._survey_name())
-        self.brief_runner.start(
-            jobs.brief_html_job(
-                self.analysed.result, options, redraw_charts, self.devicePixelRatioF()
-            ),
-            "brief",
-        )
+        self._brief_for = self.analysed
+        self.brief_runner.start(jobs.brief_html_job(self.analysed.result, options), "brief")
+
+    def request_charts(self, names: tuple[str, ...] = ()) -> None:
+        """Have the worker draw charts again (new size, breakdown, council or threshold)."""
+        if self.analysed is None:
+            return
+        options = self.report_tab.brief_options(self._survey_name())
+        request = self.results_tab.chart_request(self.devicePixelRatioF(), tuple(names))
+        self._charts_for = self.analysed
+        self.chart_runner.start(jobs.charts_job(self.analysed.result, options, request), "charts")
+
+    def _on_charts_ready(self, charts: Any) -> None:
+        if self.analysed is None or self._charts_for is not self.analysed:
+            return  # drawn for a result no longer shown
+        self.analysed.charts.update(charts)
+        self.results_tab.show_charts(charts)
+        self.charts_shown.emit(tuple(charts))
 
     def _on_brief_ready(self, view: Any) -> None:
-        if view.figures and self.analysed is not None:
-            self.analysed.figures = view.figures
-            self.analysed.prerendered = view.prerendered
-            options = self.report_tab.brief_options(self._survey_name())
-            self.results_tab.set_result(self.analysed, options)
+        if self.analysed is None or self._brief_for is not self.analysed:
+            return  # the brief of a result no longer shown
         self.report_tab.set_html(view.html)
         self.brief_shown.emit(view.html)
 
@@ -688,10 +701,19 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ help
 
+    def _help(self) -> Any:
+        from .help_window import HelpWindow
+
+        if self.help_window is None:
+            self.help_window = HelpWindow(self)
+        return self.help_window
+
+    def show_help(self) -> None:
+        """F1: the help window at its first page."""
+        self._help().show_page("Getting started")
+
     def show_how_to_read(self) -> None:
-        dialogs.show_message(
-            self, dialogs.Icon.Information, "How to read the results", _plain(HOW_TO_READ)
-        )
+        self._help().show_page("How to read the results")
 
     def show_about(self) -> None:
         from .worker import log_file_hint
@@ -711,20 +733,16 @@ class MainWindow(QMainWindow):
         self.settings.save_geometry(self.saveGeometry(), self.saveState())
         self._save_prefs()
         self.settings.sync()
-        for runner in (self.runner, self.preview_runner, self.brief_runner):
+        for runner in self.runners():
             runner.shutdown(timeout_ms=5_000)
         if self.exception_bridge is not None:
             self.exception_bridge.uninstall()
         super().closeEvent(event)
 
 
-def _plain(text: str) -> str:
-    """HOW_TO_READ without its tags, for a plain-text message box."""
-    import re
-
-    out = re.sub(r"<h3>(.*?)</h3>", "", text)
-    out = re.sub(r"</p>\s*<p>", "\n\n", out)
-    return re.sub(r"<[^>]+>", "", out).strip()
+def survey_name_of(paths: Sequence[Path]) -> str:
+    """A survey's name from its files: "GSS2010.dta" gives "GSS2010"."""
+    return ", ".join(dict.fromkeys(Path(p).stem for p in paths))
 
 
 def get_application() -> QApplication:

@@ -50,9 +50,14 @@ class ReportTab(QWidget):
         self.council_edit = QLineEdit(box)
         self.council_edit.setPlaceholderText("e.g. Northshire County Council")
         self.council_edit.setAccessibleName("Council name")
+        self.council_edit.setToolTip("The council the brief is for (kept for next time)")
         self.title_edit = QLineEdit(box)
         self.title_edit.setPlaceholderText("Co-production in our residents' survey")
         self.title_edit.setAccessibleName("Title of the brief")
+        self.title_edit.setToolTip("Leave empty for “Co-production in <your council>”")
+        self.survey_edit = QLineEdit(box)
+        self.survey_edit.setAccessibleName("Name of the survey")
+        self.survey_edit.setToolTip("How the brief names the survey; taken from the file name")
         self.min_base_spin = QSpinBox(box)
         self.min_base_spin.setRange(5, 100)
         self.min_base_spin.setValue(10)
@@ -64,12 +69,15 @@ class ReportTab(QWidget):
         self.appendix_check = QCheckBox("Include the &technical appendix", box)
         self.appendix_check.setChecked(True)
         self.appendix_check.setAccessibleName("Include the technical appendix")
+        self.appendix_check.setToolTip("Add the model estimates and notes for an analyst")
         form.addRow("&Council name:", self.council_edit)
         form.addRow("&Title:", self.title_edit)
+        form.addRow("Su&rvey:", self.survey_edit)
         form.addRow("&Smallest group shown:", self.min_base_spin)
         form.addRow("", self.appendix_check)
         self.update_button = QPushButton("&Update the brief", box)
         self.update_button.setAccessibleName("Update the brief with these options")
+        self.update_button.setToolTip("Rebuild the brief and the charts with these options")
         self.update_button.clicked.connect(self.options_changed)
         form.addRow("", self.update_button)
         left.addWidget(box)
@@ -78,13 +86,16 @@ class ReportTab(QWidget):
         ex = QVBoxLayout(export_box)
         self.word_button = QPushButton("Export to &Word…", export_box)
         self.word_button.setAccessibleName("Export the brief to Word")
+        self.word_button.setToolTip("Save the brief as a Word document")
         self.word_button.clicked.connect(lambda: self.export_requested.emit("docx"))
         self.excel_button = QPushButton("Export to &Excel…", export_box)
         self.excel_button.setAccessibleName("Export the results to Excel")
+        self.excel_button.setToolTip("Save the results tables as an Excel workbook")
         self.excel_button.clicked.connect(lambda: self.export_requested.emit("xlsx"))
         self.open_folder_button = QPushButton("&Open folder", export_box)
         self.open_folder_button.setAccessibleName("Open the folder of the saved file")
         self.open_folder_button.setEnabled(False)
+        self.open_folder_button.setToolTip("Open the folder the last file was saved in")
         self.open_folder_button.clicked.connect(self.open_folder)
         self.saved_label = QLabel("", export_box)
         self.saved_label.setWordWrap(True)
@@ -108,6 +119,15 @@ class ReportTab(QWidget):
         self.min_base_spin.setValue(min_base)
         self.appendix_check.setChecked(appendix)
 
+    def new_survey(self, survey_name: str) -> None:
+        """Another survey is open: its own name, no title or saved file from the last one."""
+        self.title_edit.clear()
+        self.survey_edit.setText(survey_name)
+        self.browser.clear()
+        self.saved_label.clear()
+        self.last_folder = None
+        self.open_folder_button.setEnabled(False)
+
     def brief_options(self, survey_name: str | None = None) -> BriefOptions:
         """The officer's choices as the report layer's ``BriefOptions``."""
         from ..report.options import BriefOptions
@@ -115,7 +135,7 @@ class ReportTab(QWidget):
         return BriefOptions(
             council_name=self.council_edit.text().strip() or None,
             title=self.title_edit.text().strip() or None,
-            survey_name=survey_name,
+            survey_name=self.survey_edit.text().strip() or survey_name,
             min_base=self.min_base_spin.value(),
             include_appendix=self.appendix_check.isChecked(),
         )

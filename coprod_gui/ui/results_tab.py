@@ -12,9 +12,8 @@ import html
 import math
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -29,11 +28,12 @@ from PySide6.QtWidgets import (
 
 from ..core.survey.constructs import FORMS
 from .table_models import RowsModel
+from .views import make_table
 
 if TYPE_CHECKING:
     from ..core.results import AnalysisResult
     from ..report.options import BriefOptions
-    from .jobs import Analysed
+    from .jobs import Analysed, ChartRequest, RenderedChart
     from .plot_canvas import PlotCanvas
 
 FORM_LABEL = {"individual": "Individual co-production", "collective": "Collective co-production"}
@@ -73,13 +73,24 @@ class Card(QFrame):
 
 
 class ResultsTab(QWidget):
-    """Shows one analysis; empty until the first result arrives."""
+    """Shows one analysis; empty until the first result arrives.
+
+    ``charts_wanted`` asks the window to have charts drawn again in the worker: after a
+    resize, or when "Break down by" or the council changes the levels chart.
+    """
+
+    charts_wanted = Signal(tuple)  # names of the charts to redraw (empty: all)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.analysed: Analysed | None = None
         self.options: BriefOptions | None = None
         self.canvases: dict[str, PlotCanvas] = {}
+        self._wanted: set[str] = set()
+        self._want_timer = QTimer(self)
+        self._want_timer.setSingleShot(True)
+        self._want_timer.setInterval(50)
+        self._want_timer.timeout.connect(self._emit_wanted)
         self._build()
 
     def _build(self) -> None:
@@ -132,10 +143,15 @@ class ResultsTab(QWidget):
         row = QHBoxLayout()
         self.council_combo = QComboBox(levels_panel)
         self.council_combo.setAccessibleName("Council to show")
-        self.council_combo.currentIndexChanged.connect(self._refresh_tables)
+        self.council_combo.setToolTip(
+            "Show one council beside all residents (levels by council only: the survey "
+            "gives no council-by-age or council-by-gender figures)"
+        )
+        self.council_combo.currentIndexChanged.connect(self._on_levels_control)
         self.grouping_combo = QComboBox(levels_panel)
         self.grouping_combo.setAccessibleName("Break the levels down by")
-        self.grouping_combo.currentIndexChanged.connect(self._refresh_tables)
+        self.grouping_combo.setToolTip("Show the levels, in the table and the chart, by group")
+        self.grouping_combo.currentIndexChanged.connect(self._on_levels_control)
         group_label = QLabel("&Break down by:", levels_panel)
         group_label.setBuddy(self.grouping_combo)
         council_label = QLabel("&Council:", levels_panel)
@@ -180,23 +196,17 @@ class ResultsTab(QWidget):
         self._set_visible(False)
 
     def _chart_holder(self, name: str, parent: QWidget) -> QWidget:
-        holder = QWidget(parent)
-        layout = QVBoxLayout(holder)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.chart_holders[name] = layout
-        return holder
+        from .plot_canvas import PlotCanvas
+
+        canvas = PlotCanvas(name, parent)
+        canvas.size_wanted.connect(self._on_chart_size_wanted)
+        canvas.setMinimumWidth(280)
+        self.canvases[name] = canvas
+        self.chart_holders[name] = canvas
+        return canvas
 
     def _table(self, model: RowsModel, name: str) -> QTableView:
-        view = QTableView(self)
-        view.setModel(model)
-        view.setAccessibleName(name)
-        view.setAlternatingRowColors(True)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setWordWrap(True)
-        header = view.horizontalHeader()
-        header.setStretchLastSection(False)
-        # Sized once per refill (resizeColumnsToContents), not on every repaint.
-        return view
+        return make_table(model, name, self)
 
     def _set_visible(self, has: bool) -> None:
         self.empty_label.setVisible(not has)
@@ -208,11 +218,24 @@ class ResultsTab(QWidget):
     # ------------------------------------------------------------------ filling
 
     def clear(self) -> None:
+        """Forget the shown analysis (a new survey is open): no old figure stays."""
         self.analysed = None
+        self.options = None
+        self.levels_model.set_rows([], [])
+        self.drivers_model.set_rows([], [])
+        self.diagnostics_view.clear()
+        self.efficacy_text.clear()
+        for canvas in self.canvases.values():
+            canvas.clear()
+        for card in self.cards.values():
+            card.set("–")
+        self.council_combo.clear()
+        self.grouping_combo.clear()
         self._set_visible(False)
 
-    def set_result(self, analysed: Analysed, options: BriefOptions) -> None:
-        """Show a new analysis (cards, charts, tables)."""
+    def set_result(self, analysed: Analysed, options: BriefOptions, charts: bool = True) -> None:
+        """Show a new analysis (cards, charts, tables); ``charts=False`` when new options
+        only change the figures and the window has asked the worker for new charts."""
         from ..report.suppression import hidden_councils, protect_level
         from ..report.wording import people_share, percent, whole
 
@@ -240,7 +263,8 @@ class ResultsTab(QWidget):
                     f"{result.threshold} or more often",
                 )
         self._fill_filters(result, hidden)
-        self._show_charts(analysed)
+        if charts:
+            self.show_charts(analysed.charts)
         self._refresh_tables()
 
     def _fill_filters(self, result: AnalysisResult, hidden: set[str]) -> None:
@@ -260,30 +284,60 @@ class ResultsTab(QWidget):
                 self.grouping_combo.addItem(label, key)
         self.grouping_combo.setCurrentIndex(max(self.grouping_combo.findData(grouping), 0))
         self.grouping_combo.blockSignals(False)
+        # Levels exist by council, by age band and by gender, not crossed: one council's
+        # age bands cannot be shown, so the council choice applies to councils only.
+        self.council_combo.setEnabled(self.grouping() == "authority")
 
-    def _show_charts(self, analysed: Analysed) -> None:
+    def show_charts(self, charts: dict[str, RenderedChart]) -> None:
+        """Paint charts the worker drew; any not drawn for its page's size is asked again."""
         from .jobs import CHART_TITLES
-        from .plot_canvas import PlotCanvas
 
-        for name, (figure, alt) in analysed.figures.items():
+        for name, chart in charts.items():
             canvas = self.canvases.get(name)
-            if canvas is None:
-                canvas = PlotCanvas(name, self)
-                self.canvases[name] = canvas
-                holder = self.chart_holders.get(name)
-                if holder is None:  # a chart this tab has no page for
-                    continue
-                holder.addWidget(canvas)
-            canvas.show_figure(
-                figure, alt, CHART_TITLES.get(name, name), analysed.prerendered.get(name)
+            if canvas is not None:
+                canvas.show_chart(chart, CHART_TITLES.get(name, name))
+        if "efficacy" in charts:
+            self.efficacy_text.setHtml(
+                "<h4>What this chart shows</h4>"
+                f"<p>{html.escape(charts['efficacy'].alt)}</p>"
+                "<p>These are expected shares for otherwise similar residents; they show a "
+                "link, not proof that one causes the other.</p>"
             )
-        alts = {name: alt for name, (_f, alt) in analysed.figures.items()}
-        self.efficacy_text.setHtml(
-            "<h4>What this chart shows</h4>"
-            f"<p>{html.escape(alts.get('efficacy', ''))}</p>"
-            "<p>These are expected shares for otherwise similar residents; they show a link, "
-            "not proof that one causes the other.</p>"
+
+    def chart_request(self, pixel_ratio: float, only: tuple[str, ...] = ()) -> ChartRequest:
+        """What the worker should draw: the charts' present sizes and the levels controls."""
+        from .jobs import ChartRequest
+
+        council = self.council_combo.currentText()
+        return ChartRequest(
+            sizes={n: c.available_size() for n, c in self.canvases.items()},
+            pixel_ratio=pixel_ratio,
+            grouping=self.grouping(),
+            council=council if council and council != ALL_COUNCILS else None,
+            only=only,
         )
+
+    def grouping(self) -> str:
+        return self.grouping_combo.currentData() or "authority"
+
+    def _on_chart_size_wanted(self, name: str, _w: int, _h: int) -> None:
+        self._want(name)
+
+    def _want(self, name: str) -> None:
+        if self.analysed is None:
+            return
+        self._wanted.add(name)
+        self._want_timer.start()
+
+    def _emit_wanted(self) -> None:
+        wanted, self._wanted = tuple(sorted(self._wanted)), set()
+        if wanted and self.analysed is not None:
+            self.charts_wanted.emit(wanted)
+
+    def _on_levels_control(self) -> None:
+        self.council_combo.setEnabled(self.grouping() == "authority")
+        self._refresh_tables()
+        self._want("levels")
 
     def technical(self) -> bool:
         return self.view_combo.currentIndex() == 1
@@ -293,8 +347,6 @@ class ResultsTab(QWidget):
             return
         self._fill_levels(self.analysed.result, self.options)
         self._fill_drivers(self.analysed.result, self.options)
-        for view in (self.levels_view, self.drivers_view):
-            view.resizeColumnsToContents()
 
     # ------------------------------------------------------------------ levels
 

@@ -58,6 +58,8 @@ class WelcomePage(QWidget):
         self.open_button.setAccessibleName("Open your survey")
         self.example_button = QPushButton("&Try the example survey", self)
         self.example_button.setAccessibleName("Try the example survey")
+        self.open_button.setToolTip("Open a survey file: Excel, OpenDocument, CSV, SPSS, Stata (Ctrl+O)")
+        self.example_button.setToolTip("Open a fictional survey of five councils to try the program")
         for button in (self.open_button, self.example_button):
             button.setMinimumSize(240, 56)
             font = button.font()

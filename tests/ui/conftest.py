@@ -72,7 +72,7 @@ def window(qtbot, settings: Settings) -> Iterator[MainWindow]:
     qtbot.addWidget(win)
     win.show()
     yield win
-    for runner in (win.runner, win.preview_runner, win.brief_runner):
+    for runner in win.runners():
         runner.shutdown(timeout_ms=60_000)
 
 
