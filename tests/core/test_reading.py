@@ -143,7 +143,9 @@ def test_utf8_bom_header_clean(tmp_path: Path) -> None:
     assert t.frame.columns[0] == "Respondent ID"
 
 
-@pytest.mark.parametrize(("sep", "suffix"), [(";", ".csv"), ("\t", ".tsv"), ("\t", ".txt")])
+@pytest.mark.parametrize(
+    ("sep", "suffix"), [(";", ".csv"), ("\t", ".tsv"), ("\t", ".txt"), ("\t", ".tab")]
+)
 def test_delimiters_detected(tmp_path: Path, sep: str, suffix: str) -> None:
     df = sample_survey(5)
     t = read_unchanged(write_csv(df, tmp_path / f"d{suffix}", sep=sep))

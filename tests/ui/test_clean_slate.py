@@ -105,7 +105,7 @@ def test_help_is_a_window_with_wrapped_pages(qtbot, window: MainWindow) -> None:
 
 
 def test_open_dialog_offers_every_readable_kind_including_tab() -> None:
-    from coprod_gui.core.reading import SUPPORTED_SUFFIXES
+    from coprod_gui.core.io.reading import SUPPORTED_SUFFIXES
 
     offered = main_window.SURVEY_FILTER.split(";;")[0]
     assert "*.tab" in offered

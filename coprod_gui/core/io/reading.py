@@ -46,6 +46,7 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = (
     ".ods",
     ".csv",
     ".tsv",
+    ".tab",
     ".txt",
     ".sav",
     ".zsav",
@@ -58,6 +59,7 @@ _FORMAT = {
     ".ods": "ods",
     ".csv": "csv",
     ".tsv": "csv",
+    ".tab": "csv",
     ".txt": "csv",
     ".sav": "sav",
     ".zsav": "sav",
@@ -673,7 +675,7 @@ def _decode(path: Path, data: bytes, notes: list[str]) -> tuple[str, str]:
 
 def _sniff_delimiter(text: str, path: Path) -> str:
     """The delimiter giving the most consistent number of fields (>1) over sample lines."""
-    if path.suffix.lower() == ".tsv":
+    if path.suffix.lower() in (".tsv", ".tab"):
         return "\t"
     sample_lines = [ln for ln in text[:200_000].splitlines() if ln.strip()][:60]
     sample = "\n".join(sample_lines)
