@@ -16,6 +16,7 @@ or, from the project root, ``from benchmarks.common import ...``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import random
@@ -167,6 +168,79 @@ def ensure_survey_csv(
 
     tag = encoding.replace("-", "")
     return _cached(f"survey_{n_rows}_{seed}_{tag}", ".csv", write)
+
+
+SAV_WEIGHT = "weight"
+"""Variable name of the survey weight in the benchmark .sav (labels carry the questions)."""
+
+
+def ensure_survey_sav(n_rows: int = 50_000, seed: int = BENCH_SEED) -> Path:
+    """The same survey as an SPSS .sav, as agencies deliver it: short variable names
+    (``v01``…) with the question text as variable label, and every text answer stored as
+    a numeric code with a value label. Built once and cached."""
+    import pandas as pd
+    import pyreadstat
+
+    from coprod_gui.core.survey.synthetic import generate_survey
+
+    def write(path: Path) -> None:
+        df = generate_survey(n_rows, seed)
+        out: dict[str, object] = {}
+        labels: list[str] = []
+        value_labels: dict[str, dict[float, str]] = {}
+        for i, col in enumerate(df.columns, start=1):
+            name = SAV_WEIGHT if col == "Weight" else f"v{i:02d}"
+            s = df[col]
+            if col == "Respondent ID" or pd.api.types.is_numeric_dtype(s):
+                out[name] = s
+            else:
+                cats = sorted(s.dropna().unique())
+                codes = s.map({c: float(k) for k, c in enumerate(cats, start=1)})
+                out[name] = codes.astype(float)
+                value_labels[name] = {float(k): c for k, c in enumerate(cats, start=1)}
+            labels.append(str(col))
+        tmp = path.with_name(path.name + ".tmp")
+        pyreadstat.write_sav(
+            pd.DataFrame(out), str(tmp), column_labels=labels, variable_value_labels=value_labels
+        )
+        tmp.replace(path)
+
+    return _cached(f"survey_{n_rows}_{seed}", ".sav", write)
+
+
+def ensure_survey(fmt: str, n_rows: int, seed: int = BENCH_SEED) -> Path:
+    """The benchmark survey of ``n_rows`` in ``fmt`` ("csv", "xlsx" or "sav")."""
+    builders = {"csv": ensure_survey_csv, "xlsx": ensure_survey_xlsx, "sav": ensure_survey_sav}
+    return builders[fmt](n_rows, seed)
+
+
+def machine_line() -> str:
+    """CPU, cores, memory and the versions that decide the timings, for the README table."""
+    import os
+    import platform
+    from importlib import metadata
+
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(Exception):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = ""
+    with contextlib.suppress(Exception):
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024**2:.0f} GiB RAM"
+    versions = []
+    for pkg in (
+        "pandas", "numpy", "scipy", "statsmodels", "pyarrow", "fastexcel", "python-calamine",
+        "pyreadstat", "openpyxl",
+    ):  # fmt: skip
+        with contextlib.suppress(Exception):
+            versions.append(f"{pkg} {metadata.version(pkg)}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores{mem}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}; " + ", ".join(versions)
+    )
 
 
 def ratio_line(name: str, product_s: float, baseline_s: float, target: float) -> tuple[str, bool]:
