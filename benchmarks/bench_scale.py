@@ -55,6 +55,13 @@ READ_TARGET = {("xlsx", 50_000): 0.1}
 
 
 def _peak_mb() -> float:
+    """This process's peak resident memory. VmHWM on Linux: ``ru_maxrss`` survives exec,
+    so a child would report its parent's peak (the driver that built a big file)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -150,8 +157,7 @@ def _plain_read(path: Path):
 
     df, meta = pyreadstat.read_sav(str(path), apply_value_formats=True)
     df.columns = [
-        "Weight" if c == SAV_WEIGHT else meta.column_names_to_labels.get(c) or c
-        for c in df.columns
+        "Weight" if c == SAV_WEIGHT else meta.column_names_to_labels.get(c) or c for c in df.columns
     ]
     return df
 

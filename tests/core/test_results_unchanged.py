@@ -30,9 +30,7 @@ def _figures(doc: Any, path: str = "") -> dict[str, float | None]:
     elif isinstance(doc, list):
         for i, v in enumerate(doc):
             out.update(_figures(v, f"{path}[{i}]"))
-    elif isinstance(doc, bool):
-        out[path] = float(doc)
-    elif isinstance(doc, int | float):
+    elif isinstance(doc, bool) or isinstance(doc, int | float):
         out[path] = float(doc)
     elif doc is None:
         out[path] = None

@@ -16,12 +16,9 @@ model, weighting); each :class:`ModelResult` carries its own diagnostics.
 from __future__ import annotations
 
 import logging
-import math
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
-import scipy.special
 
 from ..errors import InputError
 from ..progress import (
@@ -35,12 +32,11 @@ from ..progress import (
 from ..results import AnalysisResult, Diagnostic, IndexSummary, Level, ModelResult
 from ..survey.constructs import DRIVERS, FORMS, label
 from ..types import SurveyFrame
-from . import design as dm
 from . import linear, logit
 from .comparison import compare_forms, compare_participation, with_verdicts
 from .indices import indices_by_area, summarise_index
 from .levels import any_regular, item_levels, levels_by_group, regular_flags, weighted_share
-from .robustness import fit_robustness
+from .robustness import ROBUSTNESS_MAX_ROWS, fit_robustness, sample_note, stratified_sample
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +134,6 @@ def analyse(
     steps = [*(("index", f) for f in forms), *(("participation", f) for f in forms)]
     if len(forms) == 2:
         steps.append(("comparison", ""))
-    steps.append(("curve", ""))
     end = 0.75 if options.robustness else 1.0
     span = (end - 0.1) / len(steps)
     result_models: dict[str, ModelResult] = {}
@@ -153,20 +148,19 @@ def analyse(
             result_models[form] = linear.fit_index_model(frame, form, **fit_kw)
         elif step == "participation":
             progress(at, f"Model of taking part in {form} co-production")
-            participation[form] = logit.fit_participation_model(frame, form, **fit_kw)
-        elif step == "comparison":
+            participation[form], fitted = logit.fit_participation(frame, form, **fit_kw)
+            # the efficacy curve from this fit, then the design is let go (n×p floats)
+            if fitted is not None and "efficacy" in participation[form].terms:
+                curve = logit.predicted_participation(fitted, options.curve_points)
+                if curve:
+                    predicted[form] = curve
+            del fitted
+        else:
             progress(at, "Comparing the two forms")
             comparison = with_verdicts(
                 compare_forms(frame, diagnostics=notes, **fit_kw),
                 compare_participation(frame, diagnostics=notes, **fit_kw),
             )
-        else:
-            progress(at, "Predicted participation across the efficacy scale")
-            for f in forms:
-                if participation[f].ok and "efficacy" in participation[f].terms:
-                    curve = predicted_participation(frame, f, points=options.curve_points, **fit_kw)
-                    if curve:
-                        predicted[f] = curve
 
     robustness: dict[str, ModelResult] = {}
     if options.robustness:
@@ -177,8 +171,12 @@ def analyse(
             items,
             progress=slice_progress(progress, end, 1.0),
             is_cancelled=is_cancelled,
+            max_rows=ROBUSTNESS_MAX_ROWS,
             **fit_kw,
         )
+        if len(frame) > ROBUSTNESS_MAX_ROWS:
+            used = len(stratified_sample(frame, ROBUSTNESS_MAX_ROWS))
+            notes.append(sample_note(used, len(frame)))
 
     for kind, fitted in (("", result_models), ("taking part in ", participation)):
         for form, m in fitted.items():
@@ -278,128 +276,3 @@ def _model_frame(
     for name, values in derived.items():
         frame[name] = values.to_numpy()
     return frame
-
-
-# --------------------------------------------------------------------------- curve
-
-
-def predicted_participation(
-    data: pd.DataFrame,
-    form: str,
-    *,
-    drivers: list[str],
-    controls: list[str],
-    weighted: bool,
-    points: int = 21,
-) -> list[dict[str, float]]:
-    """Average predicted chance (0–100) of doing ``form`` regularly across efficacy 0–1.
-
-    The same logit as :func:`logit.fit_participation_model` (same respondents, same
-    design, same kind of errors: model-based unweighted, sandwich (HC0) weighted,
-    clustered by council with 20+ councils), solved here by Newton's method in numpy
-    because only its coefficients and their covariance are needed (a second statsmodels
-    fit would double the participation models' time). At each point everyone's efficacy
-    is set to ``x``, other answers as observed, and the predicted chances are averaged
-    (weighted when ``weighted``). Interval: delta method, ±1.96 se, kept in 0–100.
-    ``[]`` when efficacy is not in the model or the logit does not settle.
-    """
-    drivers, controls = dm._unique(drivers, controls)
-    if "efficacy" not in drivers:
-        return []
-    model = f"participation:{form}"
-    outcome = f"any_{form}"
-    variables = [*drivers, *controls]
-    rows, dropped = dm._select_rows(data, {outcome: "no answer"}, variables, weighted)
-    rows, _ = logit._drop_separated(rows, outcome, variables, "takes part", model, dropped)
-    design = dm._build(
-        rows, drivers=drivers, controls=controls, weighted=weighted, dropped=dropped, model=model
-    )
-    if "efficacy" not in design.names or dm._refusal(design, model):
-        return []
-    y = rows[outcome].to_numpy(dtype=float)
-    if len(y) == 0 or y.min() == y.max():
-        return []
-    x = design.x
-    w = np.ones(len(y)) if design.weights is None else design.weights
-    fitted = logit_newton(x, y, w)
-    if fitted is None:
-        return []
-    params, bread = fitted
-    p = scipy.special.expit(x @ params)
-    cluster = design.n_councils >= dm.CLUSTER_MIN_COUNCILS
-    if cluster or design.weights is not None:
-        scores = x * (w * (y - p))[:, None]
-        if cluster:
-            n, k = x.shape
-            groups = design.n_councils
-            summed = np.zeros((int(design.councils.max()) + 1, k))
-            np.add.at(summed, design.councils, scores)
-            meat = summed.T @ summed * groups / (groups - 1) * (n - 1) / (n - k)
-        else:
-            meat = scores.T @ scores
-        cov = bread @ meat @ bread
-    else:
-        cov = bread
-    total = float(w.sum())
-    j = design.names.index("efficacy")
-    xv = x.copy()
-    eta_rest = x @ params - x[:, j] * params[j]
-    z = float(scipy.special.ndtri(0.975))
-    out: list[dict[str, float]] = []
-    for value in np.linspace(0.0, 1.0, max(points, 2)):
-        xv[:, j] = value
-        pv = scipy.special.expit(eta_rest + value * params[j])
-        mean = float(w @ pv / total)
-        grad = ((w * pv * (1 - pv)) @ xv) / total
-        se = math.sqrt(max(float(grad @ cov @ grad), 0.0))
-        out.append(
-            {
-                "x": float(value),
-                "percent": 100 * mean,
-                "ci_low": 100 * max(mean - z * se, 0.0),
-                "ci_high": 100 * min(mean + z * se, 1.0),
-            }
-        )
-    return out
-
-
-def logit_newton(
-    x: np.ndarray, y: np.ndarray, w: np.ndarray, *, tol: float = 1e-10, max_iter: int = 100
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """Weighted logit maximum likelihood by Newton's method with step halving.
-
-    Returns the coefficients and the inverse of the weighted information X'diag(w·p·(1−p))X
-    (the model-based covariance when ``w`` is all ones), or ``None`` if it does not settle.
-    """
-    beta = np.zeros(x.shape[1])
-    p = scipy.special.expit(x @ beta)
-
-    def loglik(eta: np.ndarray) -> float:
-        return float(w @ (y * eta - np.logaddexp(0.0, eta)))
-
-    current = loglik(x @ beta)
-    for _ in range(max_iter):
-        grad = x.T @ (w * (y - p))
-        info = (x * (w * p * (1 - p))[:, None]).T @ x
-        try:
-            step = np.linalg.solve(info, grad)
-        except np.linalg.LinAlgError:
-            return None
-        if np.max(np.abs(step)) < tol:  # converged: the last step is below rounding
-            beta = beta + step
-            p = scipy.special.expit(x @ beta)
-            info = (x * (w * p * (1 - p))[:, None]).T @ x
-            try:
-                return beta, np.linalg.inv(info)
-            except np.linalg.LinAlgError:
-                return None
-        scale = 1.0
-        while True:
-            trial = beta + scale * step
-            value = loglik(x @ trial)
-            if value >= current - 1e-9 * abs(current) or scale < 1e-6:
-                break
-            scale /= 2
-        beta, current = trial, value
-        p = scipy.special.expit(x @ beta)
-    return None

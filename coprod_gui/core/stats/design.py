@@ -182,7 +182,9 @@ def _build(
     effects when there is more than one council, and drop variables with no variation."""
     n = len(rows)
     weights = rows["weight"].to_numpy(dtype=float) if weighted else None
-    cols: list[np.ndarray] = []
+    # Each column as (values) or (codes, level): the matrix is allocated once and filled,
+    # never stacked from a list of n-long columns (that would hold the design twice).
+    cols: list[np.ndarray | tuple[np.ndarray, int] | None] = []
     names: list[str] = []
     refs: dict[str, str] = {}
     continuous: list[str] = []
@@ -190,7 +192,7 @@ def _build(
     level_counts: dict[str, int] = {}
     flat: list[str] = []
     if constant:
-        cols.append(np.ones(n))
+        cols.append(None)
         names.append("const")
     for var in [*drivers, *controls]:
         if _is_continuous(rows[var], var):
@@ -216,7 +218,7 @@ def _build(
             if k == ref:
                 continue
             blocks[var].append(len(cols))
-            cols.append((codes == k).astype(float))
+            cols.append((codes, int(k)))
             names.append(f"{var}={cats[k]}")
     codes, cats = _codes(rows["authority"])
     counts = np.bincount(codes[codes >= 0], minlength=len(cats))
@@ -229,9 +231,16 @@ def _build(
             level_counts[f"authority={cats[k]}"] = int(counts[k])
             if k != ref:
                 blocks["authority"].append(len(cols))
-                cols.append((codes == k).astype(float))
+                cols.append((codes, int(k)))
                 names.append(f"authority={cats[k]}")
-    x = np.column_stack(cols) if cols else np.empty((n, 0))
+    x = np.empty((n, len(cols)))
+    for j, col in enumerate(cols):
+        if col is None:
+            x[:, j] = 1.0
+        elif isinstance(col, tuple):
+            np.equal(col[0], col[1], out=x[:, j], casting="unsafe")
+        else:
+            x[:, j] = col
     design = _Design(
         x=x,
         names=names,

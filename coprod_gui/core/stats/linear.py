@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any
 
 import numpy as np
 import pandas as pd
-import scipy.linalg
 
 from ..results import Diagnostic, ModelResult
 from . import diagnostics as dg
+from . import fitting
 from .design import (
     CLUSTER_MIN_COUNCILS,
     _build,
@@ -27,42 +26,27 @@ from .design import (
     _unique,
     _wsd,
 )
-
-
-def _max_leverage(x: np.ndarray, weights: np.ndarray | None) -> float:
-    """Largest diagonal of the hat matrix, from a Cholesky factor of X'WX (cheap)."""
-    wx = x if weights is None else x * np.sqrt(weights)[:, None]
-    try:
-        chol = np.linalg.cholesky(wx.T @ wx)
-    except np.linalg.LinAlgError:
-        return 1.0
-    z = scipy.linalg.solve_triangular(chol, wx.T, lower=True)
-    return float(np.max(np.einsum("ij,ij->j", z, z))) if z.size else 0.0
+from .fitting import Fit
 
 
 def _ols_fit(
     design: _Design, y: np.ndarray, groups: np.ndarray | None = None
-) -> tuple[Any, str, list[warnings.WarningMessage], list[Diagnostic]]:
+) -> tuple[Fit, str, list[warnings.WarningMessage], list[Diagnostic]]:
     """WLS/OLS with HC3 errors, or clustered errors when ``groups`` is given.
 
     HC3 (not HC1) because it behaves best in small samples; HC3 divides by 1 − leverage,
     so when one respondent alone fixes a coefficient (the only person from a council)
-    it is undefined and HC1 is used instead, with a note.
+    it is undefined and HC1 is used instead, with a note. The leverages come from the
+    same factorisation as the fit (:func:`.fitting.ols`), not from a second pass.
     """
-    import statsmodels.api as sm
-
     notes: list[Diagnostic] = []
-    if design.weights is not None:
-        model = sm.WLS(y, design.x, weights=design.weights)
-    else:
-        model = sm.OLS(y, design.x)
+    x, w = design.x, design.weights
     if groups is not None:
-        res, recs = _fit_captured(
-            lambda: model.fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
-        )
+        res, recs = _fit_captured(lambda: fitting.ols(x, y, w, groups=groups))
         return res, "cluster", recs, notes
     cov = "HC3"
-    if _max_leverage(design.x, design.weights) > 1 - 1e-8:
+    res, recs = _fit_captured(lambda: fitting.ols(x, y, w, cov="HC3"))
+    if res.leverage_max > 1 - 1e-8:
         cov = "HC1"
         notes.append(
             Diagnostic(
@@ -71,7 +55,7 @@ def _ols_fit(
                 "respondent from a council), so a simpler robust error (HC1) was used.",
             )
         )
-    res, recs = _fit_captured(lambda: model.fit(cov_type=cov, use_t=True))
+        res, recs = _fit_captured(lambda: fitting.ols(x, y, w, cov="HC1"))
     return res, cov, recs, notes
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -12,6 +12,7 @@ import scipy.special
 
 from ..results import Diagnostic, ModelResult, Term
 from . import diagnostics as dg
+from . import fitting
 from .design import (
     CLUSTER_MIN_COUNCILS,
     _build,
@@ -19,6 +20,7 @@ from .design import (
     _checks,
     _codes,
     _cov_words,
+    _Design,
     _finish,
     _fit_captured,
     _is_continuous,
@@ -26,6 +28,7 @@ from .design import (
     _select_rows,
     _unique,
 )
+from .fitting import Fit
 
 
 def _logistic(eta: np.ndarray) -> np.ndarray:
@@ -62,15 +65,15 @@ def average_marginal_effects(
         grad[j] += mean_dens
         out[name] = (float(mean_dens * params[j]), float(math.sqrt(max(grad @ cov @ grad, 0.0))))
     for cols in blocks.values():
-        base = x.copy()
-        base[:, cols] = 0.0
         eta0 = eta - x[:, cols] @ params[cols]
         p0 = _logistic(eta0)
         d0 = p0 * (1 - p0)
         for k in cols:
             p1 = _logistic(eta0 + params[k])
             d1 = p1 * (1 - p1)
-            grad = ((w * (d1 - d0)) @ base) / total
+            # the gradient with this variable's dummies at zero (no copy of the design)
+            grad = ((w * (d1 - d0)) @ x) / total
+            grad[cols] = 0.0
             grad[k] += float(w @ d1 / total)
             ame = float(w @ (p1 - p0) / total)
             out[names[k]] = (ame, float(math.sqrt(max(grad @ cov @ grad, 0.0))))
@@ -123,6 +126,16 @@ def _drop_separated(
     return rows, notes
 
 
+@dataclass
+class ParticipationFit:
+    """The participation model's design, outcome and fit, kept only until the efficacy
+    curve (:func:`predicted_participation`) has used them (a design is n×p floats)."""
+
+    design: _Design
+    y: np.ndarray
+    fit: Fit
+
+
 def fit_participation_model(
     data: pd.DataFrame,
     form: str,
@@ -131,6 +144,18 @@ def fit_participation_model(
     controls: list[str],
     weighted: bool,
 ) -> ModelResult:
+    """Logit of ``any_<form>`` as average marginal effects (see :func:`fit_participation`)."""
+    return fit_participation(data, form, drivers=drivers, controls=controls, weighted=weighted)[0]
+
+
+def fit_participation(
+    data: pd.DataFrame,
+    form: str,
+    *,
+    drivers: list[str],
+    controls: list[str],
+    weighted: bool,
+) -> tuple[ModelResult, ParticipationFit | None]:
     """Logit of ``any_<form>`` reported as average marginal effects in percentage points.
 
     A driver's AME is the mean derivative ×100: with drivers scaled 0–1 that is the
@@ -138,17 +163,17 @@ def fit_participation_model(
     scale. Age is per year. A category level's AME is the mean change from the reference
     level. Standard errors by the delta method.
 
-    Unweighted: ``Logit`` by Newton's method with model-based errors. Weighted: a GLM
-    Binomial with ``var_weights`` and sandwich (HC0) errors, i.e. pseudo-maximum
-    likelihood, the standard for survey weights (frequency weights would treat a weight
+    Unweighted: maximum likelihood (IRLS, :func:`.fitting.logit`) with model-based
+    errors, as statsmodels' ``Logit``. Weighted: as a GLM Binomial with ``var_weights`` and
+    sandwich (HC0) errors, i.e. pseudo-maximum likelihood, the standard for survey weights (frequency weights would treat a weight
     of 3 as three respondents and understate the errors). Clustered by council with 20
     or more councils, as in the index model. Groups whose outcome is all 0 or all 1 are
     left out with a note (see ``_drop_separated``); any remaining sign of separation
-    (|b| > 10, SE > 100) blanks that term's p-value and interval.
+    (|b| > 10, SE > 100) blanks that term's p-value and interval. The second value is
+    the fit itself when it succeeded, for the efficacy curve.
     """
     _check_form(form)
     drivers, controls = _unique(drivers, controls)
-    import statsmodels.api as sm
 
     model = f"participation:{form}"
     outcome = f"any_{form}"
@@ -176,38 +201,24 @@ def fit_participation_model(
         who = "Everyone" if y[0] == 1 else "No one"
         result.ok = False
         result.method = "Not fitted"
-        return _finish(
-            result,
-            design,
-            model,
-            [
-                Diagnostic(
-                    "error", f"{who} in the data {does}, so there is nothing to explain.", model
-                )
-            ],
+        nothing = Diagnostic(
+            "error", f"{who} in the data {does}, so there is nothing to explain.", model
         )
+        return _finish(result, design, model, [nothing]), None
     refused = _refusal(design, model)
     if refused:
         result.ok = False
         result.method = "Not fitted"
-        return _finish(result, design, model, refused)
+        return _finish(result, design, model, refused), None
     cluster = design.n_councils >= CLUSTER_MIN_COUNCILS
-    cov_kw: dict[str, Any] = (
-        {"cov_type": "cluster", "cov_kwds": {"groups": design.councils}} if cluster else {}
+    groups = design.councils if cluster else None
+    res, recs = _fit_captured(
+        lambda: fitting.logit(design.x, y, design.weights, robust=weighted, groups=groups)
     )
-    if weighted:
-        glm = sm.GLM(y, design.x, family=sm.families.Binomial(), var_weights=design.weights)
-        res, recs = _fit_captured(lambda: glm.fit(maxiter=100, **(cov_kw or {"cov_type": "HC0"})))
-        converged = bool(res.converged)
-    else:
-        logit = sm.Logit(y, design.x)
-        res, recs = _fit_captured(lambda: logit.fit(method="newton", maxiter=100, disp=0, **cov_kw))
-        converged = bool(res.mle_retvals.get("converged", False))
-    params = np.asarray(res.params, dtype=float)
-    cov = np.asarray(res.cov_params(), dtype=float)
-    bse = np.asarray(res.bse, dtype=float)
+    converged = res.converged
+    params, cov, bse = res.params, res.cov, res.bse
     extra = dg.from_warnings(recs, model)
-    separated = any(r.category.__name__ == "PerfectSeparationWarning" for r in recs)
+    separated = res.separated
     if separated or not converged:
         suspects = dg.separating_variables(
             y, design.x, design.names, design.continuous
@@ -217,7 +228,7 @@ def fit_participation_model(
         notes = dg.separation(suspects, does, model) if suspects else []
         if not converged or not suspects:
             notes.append(dg.not_converged(model, "The participation model"))
-        return _finish(result, design, model, [*notes, *extra])
+        return _finish(result, design, model, [*notes, *extra]), None
     suspects = dg.suspicious_terms(design.names, params, bse)
     ames = average_marginal_effects(
         design.x,
@@ -251,9 +262,47 @@ def fit_participation_model(
         f"Logistic regression {fe}, {errors}; average marginal effects in percentage points"
         + ("; weighted" if weighted else "")
     )
-    return _finish(
+    done = _finish(
         result,
         design,
         model,
         [*dg.separation(suspects, does, model), *_checks(design, model), *extra],
     )
+    return done, ParticipationFit(design, y, res)
+
+
+def predicted_participation(pf: ParticipationFit, points: int = 21) -> list[dict[str, float]]:
+    """Average predicted chance (0–100) of doing the form regularly across efficacy 0–1.
+
+    From the participation fit already made (same respondents, design, coefficients and
+    errors: model-based unweighted, sandwich (HC0) weighted, clustered by council with 20+
+    councils), so no second fit. At each point everyone's efficacy is set to ``x``, other
+    answers as observed, and the predicted chances are averaged (weighted when weighted).
+    Interval: delta method, ±1.96 se, kept in 0–100. ``[]`` without efficacy in the model.
+    """
+    design, params, cov = pf.design, pf.fit.params, pf.fit.cov
+    if "efficacy" not in design.names:
+        return []
+    x = design.x
+    w = np.ones(len(x)) if design.weights is None else design.weights
+    total = float(w.sum())
+    j = design.names.index("efficacy")
+    eta_rest = x @ params - x[:, j] * params[j]
+    z = float(scipy.special.ndtri(0.975))
+    out: list[dict[str, float]] = []
+    for value in np.linspace(0.0, 1.0, max(points, 2)):
+        pv = scipy.special.expit(eta_rest + value * params[j])
+        mean = float(w @ pv / total)
+        a = w * pv * (1 - pv)
+        grad = (a @ x) / total  # the design with efficacy set to ``value``, without a copy
+        grad[j] = value * float(a.sum()) / total
+        se = math.sqrt(max(float(grad @ cov @ grad), 0.0))
+        out.append(
+            {
+                "x": float(value),
+                "percent": 100 * mean,
+                "ci_low": 100 * max(mean - z * se, 0.0),
+                "ci_high": 100 * min(mean + z * se, 1.0),
+            }
+        )
+    return out

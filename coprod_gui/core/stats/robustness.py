@@ -287,6 +287,45 @@ def _fit_mixed(
     return _finish(result, design, model, extra)
 
 
+ROBUSTNESS_MAX_ROWS = 50_000
+"""Above this many respondents the robustness checks run on a stratified sample: an
+ordered logit per item costs about 10 s per 50,000 rows (perf_baseline.md §4), so eleven
+of them on a national file would take hours for a check, not a headline figure."""
+
+SAMPLE_SEED = 20240611
+
+
+def stratified_sample(
+    data: pd.DataFrame, max_rows: int = ROBUSTNESS_MAX_ROWS, seed: int = SAMPLE_SEED
+) -> pd.DataFrame:
+    """At most about ``max_rows`` rows, drawn at random in proportion within each council
+    (so every council keeps its share and its own random effect); fixed seed, so a rerun
+    gives the same checks. ``data`` itself when it is small enough."""
+    n = len(data)
+    if n <= max_rows:
+        return data
+    rng = np.random.default_rng(seed)
+    codes, _ = pd.factorize(data["authority"], use_na_sentinel=True)
+    chosen = []
+    for g in np.unique(codes):
+        where = np.flatnonzero(codes == g)
+        k = max(1, round(len(where) * max_rows / n))
+        chosen.append(rng.choice(where, size=min(k, len(where)), replace=False))
+    return data.iloc[np.sort(np.concatenate(chosen))]
+
+
+def sample_note(n_used: int, n_all: int) -> Diagnostic:
+    """The plain statement the technical appendix carries when the checks were sampled."""
+    return Diagnostic(
+        "info",
+        f"The robustness checks (an ordered model per question and the random council "
+        f"effect) were fitted on a random sample of {n_used:,} of the {n_all:,} respondents, "
+        "drawn in proportion within each council, because on the whole survey they would "
+        "take hours; every other figure uses all respondents.",
+        "robustness",
+    )
+
+
 def fit_robustness(
     data: pd.DataFrame,
     items: dict[str, pd.DataFrame] | None,
@@ -296,8 +335,12 @@ def fit_robustness(
     weighted: bool,
     progress: ProgressFn = no_progress,
     is_cancelled: CancelFn = never_cancelled,
+    max_rows: int = ROBUSTNESS_MAX_ROWS,
 ) -> dict[str, ModelResult]:
     """Checks for the technical view (slow; not on the default path).
+
+    Above ``max_rows`` respondents they are fitted on :func:`stratified_sample`, and each
+    result carries :func:`sample_note` (so does the analysis, for the appendix).
 
     An ordered logit per co-production item (``items``: key -> a frame of item columns
     or one item's scores, 0..k-1, aligned with ``data``), keyed ``"ordered:<column>"``;
@@ -305,6 +348,9 @@ def fit_robustness(
     Cancellation is checked between fits (raises :class:`Cancelled`).
     """
     drivers, controls = _unique(drivers, controls)
+    n_all = len(data)
+    data = stratified_sample(data, max_rows)
+    sampled = len(data) < n_all
     todo = _item_series(items)
     total = len(todo) + 2
     out: dict[str, ModelResult] = {}
@@ -321,5 +367,8 @@ def fit_robustness(
             data, form, drivers=drivers, controls=controls, weighted=weighted
         )
     check_cancelled(is_cancelled)
+    if sampled:
+        for res in out.values():
+            res.diagnostics.append(sample_note(len(data), n_all))
     progress(1.0, "Checks done")
     return out

@@ -1,0 +1,240 @@
+"""Least squares and logit fits on a design matrix, in numpy, with the errors we report.
+
+Why not statsmodels here: at a million respondents its OLS spends most of its time in
+``pinv`` (an SVD of the whole n×p design) and its GLM in a least-squares solve per IRLS
+step, and each builds copies of the design (perf_baseline.md; issue 11: 47 of 58 s). The
+estimators below are the same ones — WLS with HC3/HC1 or council-clustered (CRV1) errors
+and t inference; logit maximum likelihood with model-based, sandwich (HC0) or clustered
+errors — computed from p×p cross-products accumulated over blocks of rows, so the only
+n×p array is the design itself. Their figures equal statsmodels' to rounding (the tests
+compare them, and the results of main before this module, to 1e-8).
+
+Numerics: the cross-product is equilibrated (columns scaled to unit length) before its
+Cholesky factorisation, so a design mixing 0/1 dummies with age in years is solved as
+accurately as by QR; aliased designs are refused before any fit (``design._refusal``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.linalg
+import scipy.special
+
+BLOCK = 1 << 16
+"""Rows per block when accumulating cross-products: bounded temporary memory."""
+
+
+@dataclass
+class Fit:
+    """Coefficients, their covariance and inference (``df`` None: normal, else t)."""
+
+    params: np.ndarray
+    cov: np.ndarray
+    df: float | None = None
+    rsquared: float | None = None
+    converged: bool = True
+    separated: bool = False
+    leverage_max: float = 0.0
+
+    @property
+    def bse(self) -> np.ndarray:
+        return np.sqrt(np.maximum(np.diag(self.cov), 0.0))
+
+    def _crit(self, q: float) -> float:
+        if self.df is None:
+            return float(scipy.special.ndtri(q))
+        return float(scipy.special.stdtrit(self.df, q))
+
+    @property
+    def pvalues(self) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            stat = np.abs(self.params / self.bse)
+        if self.df is None:
+            return 2 * scipy.special.ndtr(-stat)
+        return 2 * scipy.special.stdtr(self.df, -stat)
+
+    def conf_int(self, alpha: float = 0.05) -> np.ndarray:
+        half = self._crit(1 - alpha / 2) * self.bse
+        return np.column_stack([self.params - half, self.params + half])
+
+
+def gram(x: np.ndarray, v: np.ndarray | None = None) -> np.ndarray:
+    """X'diag(v)X (X'X when ``v`` is None), accumulated over blocks of rows."""
+    p = x.shape[1]
+    out = np.zeros((p, p))
+    for a in range(0, len(x), BLOCK):
+        xb = x[a : a + BLOCK]
+        out += (xb if v is None else xb * v[a : a + BLOCK, None]).T @ xb
+    return out
+
+
+def _inverse(g: np.ndarray) -> np.ndarray:
+    """Inverse of a symmetric positive definite cross-product, equilibrated first."""
+    d = np.sqrt(np.diag(g))
+    d[d == 0] = 1.0
+    scaled = g / np.outer(d, d)
+    chol = scipy.linalg.cho_factor(scaled, lower=True, check_finite=False)
+    inv = scipy.linalg.cho_solve(chol, np.eye(len(g)), check_finite=False)
+    inv = inv / np.outer(d, d)
+    return (inv + inv.T) / 2
+
+
+def _solve(g: np.ndarray, b: np.ndarray) -> np.ndarray:
+    d = np.sqrt(np.diag(g))
+    d[d == 0] = 1.0
+    chol = scipy.linalg.cho_factor(g / np.outer(d, d), lower=True, check_finite=False)
+    return scipy.linalg.cho_solve(chol, b / d, check_finite=False) / d
+
+
+def leverages(x: np.ndarray, inv: np.ndarray, v: np.ndarray | None = None) -> np.ndarray:
+    """Diagonal of the hat matrix: v_i · x_i' inv x_i, block by block."""
+    h = np.empty(len(x))
+    for a in range(0, len(x), BLOCK):
+        xb = x[a : a + BLOCK]
+        h[a : a + BLOCK] = np.einsum("ij,ij->i", xb @ inv, xb)
+    return h if v is None else h * v
+
+
+def _group_sums(x: np.ndarray, u: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Σ over each group of x_i·u_i (rows: groups present, columns: parameters)."""
+    _, g = np.unique(groups, return_inverse=True)
+    return np.column_stack(
+        [np.bincount(g, weights=x[:, j] * u) for j in range(x.shape[1])]
+    ).reshape(-1, x.shape[1])
+
+
+def _cluster_cov(
+    bread: np.ndarray, x: np.ndarray, u: np.ndarray, groups: np.ndarray
+) -> tuple[np.ndarray, int]:
+    """CRV1: bread·(Σ_g s_g s_g')·bread × G/(G−1)·(n−1)/(n−k), as statsmodels."""
+    sums = _group_sums(x, u, groups)
+    n, k = x.shape
+    n_groups = len(sums)
+    meat = sums.T @ sums * (n_groups / (n_groups - 1.0)) * ((n - 1.0) / (n - k))
+    return bread @ meat @ bread, n_groups
+
+
+def ols(
+    x: np.ndarray,
+    y: np.ndarray,
+    weights: np.ndarray | None = None,
+    *,
+    cov: str = "HC3",
+    groups: np.ndarray | None = None,
+) -> Fit:
+    """(Weighted) least squares with HC3, HC1 or clustered (``groups``) errors, t inference.
+
+    The same estimator as ``statsmodels`` ``WLS(y, x, weights).fit(cov_type=..., use_t=True)``:
+    HC3 scales each squared whitened residual by 1/(1−h)², HC1 by n/(n−k); clustered
+    errors take t with G−1 degrees of freedom. R² is 1 − SSR/centred TSS (weighted).
+    """
+    n, k = x.shape
+    w = weights
+    g = gram(x, w)
+    inv = _inverse(g)
+    xty = x.T @ (y if w is None else w * y)
+    params = inv @ xty
+    # refine once (iterative refinement): equal to a QR solve to rounding
+    resid = y - x @ params
+    params = params + _solve(g, x.T @ (resid if w is None else w * resid))
+    resid = y - x @ params
+    sw = None if w is None else np.sqrt(w)
+    wresid = resid if sw is None else resid * sw
+    h = leverages(x, inv, w)
+    fit = Fit(params=params, cov=inv, leverage_max=float(h.max()) if n else 0.0)
+    if groups is not None:
+        u = wresid if sw is None else wresid * sw
+        fit.cov, n_groups = _cluster_cov(inv, x, u, groups)
+        fit.df = float(n_groups - 1)
+    else:
+        if cov == "HC3":
+            scale = (wresid / (1 - h)) ** 2
+        elif cov == "HC1":
+            scale = n / (n - k) * wresid**2
+        else:
+            raise ValueError(f"unknown covariance {cov!r}")
+        meat = gram(x, scale if w is None else scale * w)
+        fit.cov = inv @ meat @ inv
+        fit.df = float(n - k)
+    ybar = np.average(y, weights=w)
+    tss = float(np.sum((y - ybar) ** 2 if w is None else w * (y - ybar) ** 2))
+    ssr = float(wresid @ wresid)
+    fit.rsquared = 1 - ssr / tss if tss > 0 else math.nan
+    return fit
+
+
+def logit(
+    x: np.ndarray,
+    y: np.ndarray,
+    weights: np.ndarray | None = None,
+    *,
+    robust: bool = False,
+    groups: np.ndarray | None = None,
+    max_iter: int = 100,
+) -> Fit:
+    """Logit maximum likelihood by IRLS, started as a GLM is (μ = (y + ½)/2).
+
+    Errors: model-based (inverse information) by default; sandwich HC0 when ``robust``
+    (weighted pseudo-likelihood, as ``GLM(..., var_weights=w).fit(cov_type="HC0")``);
+    CRV1 clustered by ``groups``. Normal inference. ``separated`` when every fitted
+    chance equals the answer (statsmodels' PerfectSeparationWarning test); ``converged``
+    False when the steps do not settle in ``max_iter`` iterations.
+    """
+    n, k = x.shape
+    w = np.ones(n) if weights is None else weights
+    mu = (y + 0.5) / 2
+    eta = np.log(mu / (1 - mu))
+    params = np.zeros(k)
+    converged = separated = False
+
+    def deviance(e: np.ndarray) -> float:
+        return float(2 * (w @ (np.logaddexp(0.0, e) - y * e)))
+
+    dev = math.inf
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+        for _ in range(max_iter):
+            mu = scipy.special.expit(eta)
+            var = mu * (1 - mu)
+            info = gram(x, w * var)
+            try:
+                new = _solve(info, x.T @ (w * (var * eta + (y - mu))))
+            except (np.linalg.LinAlgError, ValueError):
+                break
+            step = new - params
+            new_eta = x @ new
+            new_dev = deviance(new_eta)
+            halvings = 0
+            while not new_dev <= dev * (1 + 1e-12) + 1e-12 and halvings < 20 and np.isfinite(dev):
+                step /= 2
+                new = params + step
+                new_eta = x @ new
+                new_dev = deviance(new_eta)
+                halvings += 1
+            params, eta = new, new_eta
+            change = float(np.max(np.abs(step))) if k else 0.0
+            old_dev, dev = dev, new_dev
+            if np.allclose(scipy.special.expit(eta) - y, 0):
+                separated = True
+                break
+            if change < 1e-10 * max(1.0, float(np.max(np.abs(params)))) or (
+                abs(old_dev - dev) <= 1e-13 * max(1.0, abs(dev)) and change < 1e-6
+            ):
+                converged = True
+                break
+        mu = scipy.special.expit(eta)
+        info = gram(x, w * mu * (1 - mu))
+    try:
+        bread = _inverse(info)
+    except (np.linalg.LinAlgError, ValueError):
+        return Fit(params, np.full((k, k), np.nan), None, None, False, separated)
+    u = w * (y - mu)
+    if groups is not None:
+        cov, _ = _cluster_cov(bread, x, u, groups)
+    elif robust:
+        cov = bread @ gram(x, u**2) @ bread
+    else:
+        cov = bread
+    return Fit(params, cov, None, None, converged, separated)
