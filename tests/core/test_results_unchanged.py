@@ -22,15 +22,17 @@ TOL = 1e-8
 
 
 def _figures(doc: Any, path: str = "") -> dict[str, float | None]:
-    """Flatten to {path: number}; lists by position, dicts by key; strings skipped."""
+    """Flatten to {path: number}; lists by position, dicts by key; strings skipped, and
+    so are the plain-English notes (``diagnostics`` lists: wording, and others add notes)."""
     out: dict[str, float | None] = {}
     if isinstance(doc, dict):
         for k, v in doc.items():
-            out.update(_figures(v, f"{path}/{k}"))
+            if k != "diagnostics":
+                out.update(_figures(v, f"{path}/{k}"))
     elif isinstance(doc, list):
         for i, v in enumerate(doc):
             out.update(_figures(v, f"{path}[{i}]"))
-    elif isinstance(doc, bool) or isinstance(doc, int | float):
+    elif isinstance(doc, bool | int | float):
         out[path] = float(doc)
     elif doc is None:
         out[path] = None

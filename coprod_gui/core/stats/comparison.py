@@ -18,6 +18,7 @@ import scipy.special
 from ..results import Comparison, Diagnostic, ScaleDifference
 from ..survey.constructs import DRIVERS, FORMS
 from . import diagnostics as dg
+from . import fitting
 from .design import _build, _index_outcome_words, _refusal, _select_rows, _unique
 from .logit import _drop_separated
 
@@ -250,8 +251,6 @@ def compare_participation(
     ``odds`` in log-odds. Background terms get Holm-corrected p-values. ``{}`` when the
     model cannot be fitted (notes go to ``diagnostics``).
     """
-    from .analysis import logit_newton  # analysis imports this module
-
     drivers, controls = _unique(drivers, controls)
     model = "comparison:participation"
     notes = diagnostics if diagnostics is not None else []
@@ -278,12 +277,12 @@ def compare_participation(
         return {}
     x = design.x
     w = np.ones(n) if design.weights is None else design.weights
-    fits = [logit_newton(x, y, w) for y in ys]
-    if any(f is None for f in fits):
+    fits = [fitting.logit(x, y, w) for y in ys]  # cov: the inverse information (bread)
+    if any(not f.converged or f.separated for f in fits):
         notes.append(dg.not_converged(model, "The comparison of taking part"))
         return {}
-    params = [f[0] for f in fits]  # type: ignore[index]
-    breads = [f[1] for f in fits]  # type: ignore[index]
+    params = [f.params for f in fits]
+    breads = [f.cov for f in fits]
     scores = np.hstack(
         [x * (w * (y - scipy.special.expit(x @ b)))[:, None] for y, b in zip(ys, params, strict=True)]
     )
