@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import APP_NAME, __version__
 from .core.io.paths import is_frozen, user_data_dir
+from .core.logs import SafeFormatter
 from .core.runtime import limit_blas_threads
 
 log = logging.getLogger("coprod_gui")
@@ -98,7 +99,9 @@ def setup_logging(level: int = logging.INFO) -> Path | None:
     """Log to a rotating file in the user's data folder.
 
     Log records name steps, files and columns, never survey cell values (see
-    reliability.md §4.5); tracebacks carry no local variables.
+    reliability.md §4.5); tracebacks carry no local variables; control characters in the
+    names a record quotes are escaped (:class:`~.core.logs.SafeFormatter`), so a file
+    name cannot write a forged line.
     """
     root = logging.getLogger("coprod_gui")
     if any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
@@ -113,7 +116,7 @@ def setup_logging(level: int = logging.INFO) -> Path | None:
         )
     except OSError:
         return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(SafeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     return path
 

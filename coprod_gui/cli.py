@@ -13,15 +13,18 @@ details in the log). Progress goes to stderr: a bar on a terminal, plain lines o
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
+import os
 import sys
 import time
 import traceback
 from pathlib import Path
 from typing import TextIO
 
-from .core.errors import Cancelled, CoprodError
+from .core.errors import Cancelled, CoprodError, InputError, os_error
+from .core.memory import memory_error
 from .core.runtime import limit_blas_threads
 
 log = logging.getLogger(__name__)
@@ -29,6 +32,8 @@ log = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_INPUT = 2
+
+OUTPUT_ORDER = ("results.json", "mapping.json", "brief.docx", "results.xlsx")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,13 +64,22 @@ class ProgressPrinter:
     WIDTH = 30
 
     def __init__(self, stream: TextIO | None = None) -> None:
-        self.stream = stream or sys.stderr
+        self.stream: TextIO | None = stream or sys.stderr
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.last_message = ""
         self.last_draw = 0.0
         self.drawn = False
 
     def __call__(self, fraction: float, message: str) -> None:
+        if self.stream is None:
+            return
+        try:
+            self._draw(fraction, message)
+        except (OSError, ValueError):  # stderr closed or full: carry on without progress
+            self.stream = None
+
+    def _draw(self, fraction: float, message: str) -> None:
+        assert self.stream is not None
         fraction = min(max(fraction, 0.0), 1.0)
         if self.tty:
             now = time.monotonic()
@@ -84,10 +98,13 @@ class ProgressPrinter:
 
     def finish(self) -> None:
         """End the bar's line so later messages start on a fresh one."""
-        if self.tty and self.drawn:
-            self.stream.write("\n")
-            self.stream.flush()
+        if self.tty and self.drawn and self.stream is not None:
             self.drawn = False
+            try:
+                self.stream.write("\n")
+                self.stream.flush()
+            except (OSError, ValueError):
+                self.stream = None
 
 
 def _log_file() -> str | None:
@@ -95,6 +112,47 @@ def _log_file() -> str | None:
         name = getattr(handler, "baseFilename", None)
         if name:
             return str(name)
+    return None
+
+
+def _say(*lines: str) -> None:
+    """Print to stderr; a closed or full stderr is ignored (nothing else can be done)."""
+    try:
+        for line in lines:
+            print(line, file=sys.stderr)
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _quiet_stdout() -> None:
+    """stdout is a closed pipe or a full device: send the rest (and the interpreter's
+    final flush) to the null device so the run ends without a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+
+
+NESTED_TOO_DEEPLY = InputError(
+    "An input file is nested too deeply to read (for example a mapping file with "
+    "thousands of brackets inside each other).",
+    hint="Check the file is the one you meant; a mapping saved by this program never is.",
+)
+
+
+def _as_input_error(exc: BaseException) -> CoprodError | None:
+    """The plain error for a problem the user can fix that arrived as a Python error."""
+    if isinstance(exc, CoprodError):
+        return exc
+    if isinstance(exc, MemoryError):
+        return memory_error(exc)
+    if isinstance(exc, RecursionError):
+        return NESTED_TOO_DEEPLY
+    if isinstance(exc, OSError):
+        return os_error(exc)
     return None
 
 
@@ -111,21 +169,19 @@ def main(argv: list[str] | None = None) -> int:
         written = run(args, printer)
     except Cancelled:
         printer.finish()
-        print("Stopped.", file=sys.stderr)
+        _say("Stopped.")
         return EXIT_INPUT
     except KeyboardInterrupt:
         printer.finish()
-        print("Stopped.", file=sys.stderr)
+        _say("Stopped.")
         return 130
-    except CoprodError as exc:
+    except Exception as exc:  # MemoryError, RecursionError and OSError included
         printer.finish()
-        log.info("analyse stopped on an input problem (%s)", type(exc).__name__)
-        print(f"Error: {exc.message}", file=sys.stderr)
-        if exc.hint:
-            print(exc.hint, file=sys.stderr)
-        return EXIT_INPUT
-    except Exception as exc:
-        printer.finish()
+        error = _as_input_error(exc)
+        if error is not None:
+            log.info("analyse stopped on an input problem (%s)", type(exc).__name__)
+            _say(f"Error: {error.message}", *([error.hint] if error.hint else []))
+            return EXIT_INPUT
         # The traceback's frames, not the message: a library's message can quote a cell.
         log.error(
             "analyse failed with %s:\n%s",
@@ -133,23 +189,31 @@ def main(argv: list[str] | None = None) -> int:
             "".join(traceback.format_tb(exc.__traceback__)),
         )
         where = _log_file()
-        print(
+        _say(
             f"Error: something went wrong inside the program ({type(exc).__name__}). "
-            + (f"The details are in the log: {where}" if where else "Please report this."),
-            file=sys.stderr,
+            + (f"The details are in the log: {where}" if where else "Please report this.")
         )
         return EXIT_INTERNAL
     printer.finish()
-    print(f"Results written to {args.out.resolve()}:")
-    for path in written:
-        print(f"  {path.name}")
+    try:
+        print(f"Results written to {Path(os.path.abspath(args.out))}:")
+        for path in written:
+            print(f"  {path.name}")
+        sys.stdout.flush()
+    except (OSError, ValueError):  # a closed pipe (`| head`) or a full device: all was written
+        _quiet_stdout()
     return EXIT_OK
 
 
 def run(args: argparse.Namespace, progress: ProgressPrinter) -> list[Path]:
-    """Do the work of ``main``; raises :class:`InputError` for anything the user can fix."""
-    from .core.errors import InputError
+    """Do the work of ``main``; raises :class:`InputError` for anything the user can fix.
+
+    Every output is written into a private staging folder and moved into ``--out`` only
+    when all of them are complete (:class:`~.core.output_folder.OutputFolder`).
+    """
     from .core.io.files import atomic_write_text
+    from .core.logs import capture_warnings, warning_notes
+    from .core.output_folder import OutputFolder
     from .core.pipeline import run_pipeline
     from .core.progress import slice_progress
     from .core.stats.analysis import AnalysisOptions
@@ -179,30 +243,37 @@ def run(args: argparse.Namespace, progress: ProgressPrinter) -> list[Path]:
             "The header row must be 1 or more (the first row of the sheet is 1).",
             hint="Leave out --header-row to let the program find the headings.",
         )
-    mapping = load_mapping(args.mapping) if args.mapping else None
-    header_row = args.header_row - 1 if args.header_row is not None else None
-    options = AnalysisOptions(robustness=args.robustness)
-    log.info("analyse: %d file(s), mapping given: %s", len(paths), mapping is not None)
-    out = run_pipeline(
-        paths,
-        mapping=mapping,
-        options=options,
-        sheet=args.sheet,
-        header_row=header_row,
-        progress=slice_progress(progress, 0.0, 0.8),
-    )
-    result = out.result
-    assert result is not None  # run_pipeline always analyses
-    folder: Path = args.out
-    brief_options = BriefOptions()
-    # Small groups are withheld from results.json exactly as from the brief it sits beside.
-    doc = json.dumps(
-        protected_results(result, brief_options), indent=2, ensure_ascii=False, allow_nan=False
-    )
-    written = [atomic_write_text(folder / "results.json", doc + "\n")]
-    save_mapping(out.mapping, folder / "mapping.json")
-    written.append(folder / "mapping.json")
-    files = export_all(result, folder, brief_options, progress=slice_progress(progress, 0.8, 1.0))
-    written.extend(Path(p) for p in files.values())
+    folder = OutputFolder(args.out)
+    with folder as staging, capture_warnings() as caught:
+        mapping = load_mapping(args.mapping) if args.mapping else None
+        header_row = args.header_row - 1 if args.header_row is not None else None
+        options = AnalysisOptions(robustness=args.robustness)
+        log.info("analyse: %d file(s), mapping given: %s", len(paths), mapping is not None)
+        out = run_pipeline(
+            paths,
+            mapping=mapping,
+            options=options,
+            sheet=args.sheet,
+            header_row=header_row,
+            progress=slice_progress(progress, 0.0, 0.8),
+        )
+        result = out.result
+        assert result is not None  # run_pipeline always analyses
+        result.warnings.extend(warning_notes(caught))
+        brief_options = BriefOptions()
+        export_all(result, staging, brief_options, progress=slice_progress(progress, 0.8, 0.98))
+        save_mapping(out.mapping, staging / "mapping.json")
+        # Notes on warnings raised while drawing the charts reach results.json too.
+        result.warnings.extend(w for w in warning_notes(caught) if w not in result.warnings)
+        # Small groups are withheld from results.json exactly as from the brief beside it.
+        doc = json.dumps(
+            protected_results(result, brief_options),
+            indent=2,
+            ensure_ascii=False,
+            allow_nan=False,
+        )
+        atomic_write_text(staging / "results.json", doc + "\n")
+        progress(0.99, "Moving the results into the output folder")
+        written = sorted(folder.commit(), key=lambda p: OUTPUT_ORDER.index(p.name))
     progress(1.0, "Done")
     return written
