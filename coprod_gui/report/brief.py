@@ -36,6 +36,7 @@ from .suppression import (
     diagnostic_message,
     effective_text,
     hidden_terms_note,
+    printed_groups,
     protect_file_rows,
     protect_level,
     protected_by,
@@ -199,7 +200,7 @@ def _group_table(
     result: AnalysisResult, grouping: str, options: BriefOptions, title: str
 ) -> tuple[Table | None, dict[str, dict[str, Protected]]]:
     """A levels table for one grouping, with small groups hidden."""
-    by = {f: protected_by(result, grouping, f, options) for f in FORMS}
+    by = {f: printed_groups(protected_by(result, grouping, f, options)) for f in FORMS}
     groups: list[str] = []
     for f in FORMS:
         groups.extend(g for g in by[f] if g not in groups)

@@ -22,6 +22,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from ..core.privacy import ANOTHER_ANSWER
 from ..core.results import AnalysisResult, Diagnostic, Level
 from ..core.survey.constructs import label
 from .options import BriefOptions
@@ -117,6 +118,44 @@ def protect_groups(
         )
         for g, lv in groups.items()
     }
+
+
+def hidden_name(taken: object) -> str:
+    """The printed name of the hidden groups of a grouping (or of a hidden category):
+    "Another answer", unless a shown group is already called that (a merged group of
+    personal-looking answers, core.privacy)."""
+    return ANOTHER_ANSWER if ANOTHER_ANSWER not in taken else f"{ANOTHER_ANSWER} (not shown)"  # type: ignore[operator]
+
+
+def printed_groups(by: dict[str, Protected]) -> dict[str, Protected]:
+    """Groups as an export prints them: the shown ones by name, the hidden ones as one
+    "Another answer" row, because a small group's label can be a resident's own words
+    (issue 12: a name typed under gender) and naming it says a few people gave it."""
+    shown = {g: p for g, p in by.items() if p.shown}
+    hidden = [p for p in by.values() if not p.shown]
+    if not hidden:
+        return shown
+    name = hidden_name(shown)
+    status: Status = hidden[0].status if len(hidden) == 1 else "secondary"
+    shown[name] = Protected(name, status, None, sum(p.base for p in hidden), None)
+    return shown
+
+
+def _rename_hidden_terms(entries: dict[str, Any], hidden: Any, value: Any = None) -> dict[str, Any]:
+    """``entries`` keyed by term, with each hidden term's key printed as
+    ``<construct>=Another answer`` (its entry replaced by ``value(entry)``)."""
+    out: dict[str, Any] = {}
+    renamed: dict[str, Any] = {}
+    for term, entry in entries.items():
+        if hidden(term):
+            var, _, _ = term.partition("=")
+            renamed.setdefault(var, value(entry) if value else None)
+        else:
+            out[term] = entry
+    for var, entry in renamed.items():
+        shown_levels = {t.partition("=")[2] for t in out if t.startswith(f"{var}=")}
+        out[f"{var}={hidden_name(shown_levels)}"] = entry
+    return out
 
 
 def protected_by(
@@ -284,7 +323,9 @@ def protected_results(result: AnalysisResult, options: BriefOptions) -> dict[str
     """
     doc = result.to_dict()
     hidden = hidden_councils(result, options)
-    doc["authorities"] = {a: None if a in hidden else n for a, n in doc["authorities"].items()}
+    doc["authorities"] = {a: n for a, n in doc["authorities"].items() if a not in hidden}
+    if hidden:
+        doc["authorities"][hidden_name(doc["authorities"])] = None
     for form, level in result.levels.items():
         protected = protect_level(level, options)
         if protected is not None and not protected.shown:
@@ -299,24 +340,24 @@ def protected_results(result: AnalysisResult, options: BriefOptions) -> dict[str
             doc["item_levels"][i] = {**_withheld(entry), **kept}
     for grouping, forms in result.levels_by.items():
         for form in forms:
-            for group, protected in protected_by(result, grouping, form, options).items():
-                if not protected.shown:
-                    entry = doc["levels_by"][grouping][form][group]
-                    doc["levels_by"][grouping][form][group] = _withheld(entry)
+            entries = doc["levels_by"][grouping][form]
+            by = printed_groups(protected_by(result, grouping, form, options))
+            doc["levels_by"][grouping][form] = {
+                g: entries[g] if p.shown else _withheld(next(iter(entries.values())))
+                for g, p in by.items()
+            }
+
+    def hidden_term(term: str) -> bool:
+        return term_hidden(term, result, options)
+
     for key in ("models", "participation", "robustness"):
         for name, model in doc[key].items():
-            for term, entry in model["terms"].items():
-                if term_hidden(term, result, options):
-                    model["terms"][term] = _withheld(entry)
+            model["terms"] = _rename_hidden_terms(model["terms"], hidden_term, _withheld)
             counts = getattr(getattr(result, key)[name], "level_counts", None) or {}
             if counts:
                 protected = _protected_level_counts(counts, options)
-                model["level_counts"] = {
-                    t: None if term_hidden(t, result, options) else n for t, n in protected.items()
-                }
-    for term, entry in doc["comparison"].items():
-        if term_hidden(term, result, options):
-            doc["comparison"][term] = _withheld(entry)
+                model["level_counts"] = _rename_hidden_terms(protected, hidden_term)
+    doc["comparison"] = _rename_hidden_terms(doc["comparison"], hidden_term, _withheld)
     notes = [(d, doc["diagnostics"][i]) for i, d in enumerate(result.diagnostics)]
     for key in ("models", "participation", "robustness"):
         for name, model in getattr(result, key).items():

@@ -35,6 +35,7 @@ from .suppression import (
     base_text,
     diagnostic_hidden,
     diagnostic_message,
+    printed_groups,
     protect_file_rows,
     protect_level,
     protected_by,
@@ -184,7 +185,7 @@ def _levels_sheet(sh: _Sheet, result: AnalysisResult, options: BriefOptions) -> 
     for grouping in [*named, *(g for g in result.levels_by if g not in named)]:
         words = named.get(grouping) or grouping.replace("_", " ").capitalize()
         for form in FORMS:
-            for g, p in protected_by(result, grouping, form, options).items():
+            for g, p in printed_groups(protected_by(result, grouping, form, options)).items():
                 sh.append(
                     _level_row(
                         words, g, form, p.level, p.status, p.base, p.effective_base, options

@@ -9,7 +9,7 @@ import pytest
 from coprod_gui.report.brief import Bullets, Table, brief_to_html, build_brief
 from coprod_gui.report.options import BriefOptions
 
-from .conftest import HIDDEN_TEXTS, PAYLOAD, SMALL_COUNCIL
+from .conftest import HIDDEN_TEXTS, PAYLOAD, SECONDARY_COUNCIL, SMALL_COUNCIL
 
 BANNED = (
     "p-value",
@@ -118,8 +118,10 @@ def test_small_groups_never_shown(hand_result) -> None:
     council_table = next(
         b for s in brief.sections for b in s.blocks if isinstance(b, Table) and "council" in b.title
     )
-    small = next(r for r in council_table.rows if r[0] == SMALL_COUNCIL)
-    assert small[1:4] == ["not shown", "not shown", "fewer than 10"]
+    # Hidden councils are one unnamed row: a small group's label is never printed (issue 12).
+    assert not any(r[0] in (SMALL_COUNCIL, SECONDARY_COUNCIL) for r in council_table.rows)
+    small = next(r for r in council_table.rows if r[0] == "Another answer")
+    assert small[1:4] == ["not shown", "not shown", "not shown"]
     assert "Treat with caution" in " ".join(" ".join(r) for r in council_table.rows)
     assert "Council: Smallham" not in text  # its fixed effect is left out of the model tables
 

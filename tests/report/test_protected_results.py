@@ -26,18 +26,21 @@ def test_small_and_secondary_councils_are_withheld_everywhere(hand_result, brief
     doc = protected_results(hand_result, brief_options)
     assert doc["schema"] == "coprod-results/1" and doc["min_base"] == 10
     # counts: the 7-respondent council and the next smallest (secondary) are withheld
-    assert doc["authorities"][SMALL_COUNCIL] is None
-    assert doc["authorities"][SECONDARY_COUNCIL] is None
+    # ... and never named (issue 12): one "Another answer" entry stands for them
+    assert SMALL_COUNCIL not in doc["authorities"] and SECONDARY_COUNCIL not in doc["authorities"]
+    assert doc["authorities"]["Another answer"] is None
     assert doc["authorities"]["Northbury"] == 420 and doc["authorities"][CAUTION_COUNCIL] == 45
     for i, form in enumerate(("individual", "collective")):
         councils = doc["levels_by"]["authority"][form]
-        for hidden in (SMALL_COUNCIL, SECONDARY_COUNCIL):
-            assert councils[hidden]["suppressed"] is True
-            assert councils[hidden]["percent"] is None and councils[hidden]["base"] is None
+        assert SMALL_COUNCIL not in councils and SECONDARY_COUNCIL not in councils
+        hidden = councils["Another answer"]
+        assert hidden["suppressed"] is True
+        assert hidden["percent"] is None and hidden["base"] is None
         assert councils["Northbury"]["base"] > 400 and "suppressed" not in councils["Northbury"]
         assert councils[CAUTION_COUNCIL]["base"] == 45  # a caution, still shown
         terms = doc["models"][form]["terms"]
-        assert terms[f"authority={SMALL_COUNCIL}"]["estimate"] is None
+        assert f"authority={SMALL_COUNCIL}" not in terms
+        assert terms["authority=Another answer"]["estimate"] is None
         assert terms["authority=Eastfield"]["estimate"] is not None
         assert terms["efficacy"]["estimate"] > 0
         # the hidden percentages appear nowhere in the document

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..privacy import ANOTHER_ANSWER, looks_personal, safe_label
 from ..progress import CancelFn, ProgressFn, check_cancelled, never_cancelled, no_progress
 from ..types import DataQuality, ItemInfo, Mapping, RawTable, SurveyFrame
 from .constructs import BY_NAME, CATEGORICAL_CONTROLS, DRIVERS, FORM_OF_OUTCOME, OUTCOMES
@@ -208,6 +209,19 @@ def _short(label: str, limit: int = 60) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
+def _personal_note(name: str, count: int, quality: DataQuality) -> None:
+    if count:
+        quality.add(
+            "warning",
+            f"{count:,} answers in {name!r} look like personal details (an e-mail address, "
+            f"phone number, postcode, web address or free text). They count as "
+            f"{ANOTHER_ANSWER!r} and are never printed.",
+            column=name,
+            count=count,
+            action=f"counted as {ANOTHER_ANSWER!r}",
+        )
+
+
 def _unknown_note(name: str, unknown: dict[str, int], quality: DataQuality) -> None:
     if not unknown:
         return
@@ -312,6 +326,11 @@ def _authority(
             " ".join(str(labels.get(norm(u), u)).split()) if missing_reason(u) is None else None
             for u in uniques
         ]
+        personal = sum(
+            int((codes == i).sum()) for i, v in enumerate(tidy) if v and looks_personal(v)
+        )
+        tidy = [safe_label(v) if v else v for v in tidy]
+        _personal_note(real, personal, quality)
         sel = np.where(codes >= 0, codes, len(uniques))
         arr = np.array([*(v or None for v in tidy), None], dtype=object)[sel]
         bad = int(np.array([not v for v in tidy] + [True])[sel].sum())
@@ -475,6 +494,7 @@ def _category(st: _Stacked, quality: DataQuality) -> pd.Categorical:
     shown: list[str | None] = [None] * len(uniques)
     missing: dict[str, int] = {}
     numbers = 0
+    personal = 0
     totals: dict[str, int] = {}
     spelling: dict[str, str] = {}
     for i, u in enumerate(uniques):
@@ -490,6 +510,9 @@ def _category(st: _Stacked, quality: DataQuality) -> pd.Categorical:
         if not isinstance(u, str):
             numbers += c
         text = key if not isinstance(u, str) else " ".join(u.split())
+        if looks_personal(text):  # a resident's own words: merged, never printed
+            text, key = ANOTHER_ANSWER, norm(ANOTHER_ANSWER)
+            personal += c
         totals[key] = totals.get(key, 0) + c
         if key not in spelling or c > totals[key] - c:
             spelling.setdefault(key, text)
@@ -500,6 +523,7 @@ def _category(st: _Stacked, quality: DataQuality) -> pd.Categorical:
     if st.declared:
         missing[DECLARED] = st.declared
     _missing_note(st.name, missing, quality)
+    _personal_note(st.name, personal, quality)
     if numbers:
         quality.add(
             "warning",
