@@ -140,4 +140,5 @@ def run_pipeline(
         is_cancelled=is_cancelled,
     )
     log.info("pipeline done: %d files, %d respondents", len(tables), result.n_respondents)
-    return PipelineOutput(tables, mapping, suggestions, survey, result)
+    # The mapping as applied: it carries every question definition prepare used.
+    return PipelineOutput(tables, survey.mapping, suggestions, survey, result)

@@ -53,7 +53,7 @@ class RawTable:
 
 @dataclass
 class Mapping:
-    """Which columns measure which construct (the ``coprod-mapping/1`` file).
+    """Which columns measure which construct (the ``coprod-mapping/2`` file).
 
     ``columns`` maps a construct name to the list of column names (or, for SPSS/Stata,
     variable labels) that measure it. Single-column constructs hold a one-element list.
@@ -66,6 +66,12 @@ class Mapping:
     sheet: str | None = None
     header_row: int | None = None
     threshold: str = "sometimes"  # lowest answer that counts as doing an activity regularly
+    # A question's own missing codes ({column: [codes]}); ``missing`` is for every question.
+    missing_by_column: dict[str, list[Any]] = field(default_factory=dict)
+    # column -> core.survey.definitions.QuestionDefinition: what every answer means. Filled
+    # from a coprod-mapping/2 file or by ``prepare``; a column without one is defined from
+    # the files when it is prepared.
+    definitions: dict[str, Any] = field(default_factory=dict)
 
     def get(self, construct: str) -> list[str]:
         return list(self.columns.get(construct, []))
@@ -83,6 +89,7 @@ class Suggestion:
     confidence: float  # 0–1
     reason: str  # plain English, e.g. "question mentions 'volunteer'"
     service_area: str | None = None
+    selected: bool = False  # put in the draft mapping (wording and answers both fit)
 
 
 @dataclass

@@ -377,6 +377,7 @@ def load_mapping_job(path: Path, tables: list[RawTable]) -> Job:
 
         mapping.columns = {k: [actual(c) for c in v] for k, v in mapping.columns.items()}
         mapping.reverse = [actual(c) for c in mapping.reverse]
+        mapping.definitions = {actual(c): d for c, d in mapping.definitions.items()}
         return mapping
 
     return job

@@ -238,7 +238,7 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     )
     path = save_mapping(mapping, tmp_path / "mapping.json")
     doc = json.loads(path.read_text(encoding="utf-8"))
-    assert doc["schema"] == "coprod-mapping/1"
+    assert doc["schema"] == "coprod-mapping/2"
     assert doc["columns"]["age"] == "Age"
     assert doc["columns"]["collective_coproduction"] == ["Q7 Volunteer"]
     back = load_mapping(path)
@@ -258,7 +258,7 @@ def test_mapping_from_dict_minimal() -> None:
     ("text", "words"),
     [
         ("{not json", "not valid JSON"),
-        ('{"schema": "coprod-mapping/2", "columns": {}}', "coprod-mapping/2"),
+        ('{"schema": "coprod-mapping/3", "columns": {}}', "coprod-mapping/3"),
         ('{"schema": "coprod-mapping/1"}', '"columns"'),
         ('{"schema": "coprod-mapping/1", "columns": {"happiness": "Q1"}}', "happiness"),
         ('{"schema": "coprod-mapping/1", "columns": {"age": ["A", "B"]}}', "takes one column"),

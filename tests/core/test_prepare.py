@@ -366,14 +366,36 @@ def test_respondents_without_any_coproduction_answer_are_kept_and_noted(tmp_path
 
 
 def test_unknown_labels_listed_never_guessed(tmp_path: Path) -> None:
-    df = pd.DataFrame({RECYCLE: ["Often", "Oftn", "Oftn", "Most days", "Never"]})
+    # Three of five answers unknown: the question is held back with them listed, never
+    # scored as if "Often" and "Never" were the whole scale.
+    df = pd.DataFrame(
+        {
+            RECYCLE: ["Often", "Oftn", "Oftn", "Most days", "Never"],
+            VOLUNTEER: ["Often", "Never", "Sometimes", "Rarely", "Never"],
+        }
+    )
+    table = read_survey(write_csv(df, tmp_path / "s.csv"))
+    m = Mapping(columns={"individual_coproduction": [RECYCLE], "collective_coproduction": [VOLUNTEER]})
+    survey = prepare([table], m)
+    assert [i.source for i in survey.items] == [VOLUNTEER]
+    issue = next(i for i in survey.quality.issues if i.examples)
+    assert sorted(issue.examples) == ["Most days", "Oftn"]
+    assert issue.severity == "error" and "needs checking" in issue.message
+    defn = survey.mapping.definitions[RECYCLE]
+    assert defn.status == "held back"
+    assert {a.label: a.count for a in defn.unknown} == {"Oftn": 2, "Most days": 1}
+    assert defn.answer("often").score == 3.0
+
+
+def test_one_stray_answer_is_missing_and_reported_not_a_reason_to_hold_back(tmp_path: Path) -> None:
+    df = pd.DataFrame({RECYCLE: ["Often", "Never", "Sometimes", "Rarely"] * 25 + ["Oftn"]})
     table = read_survey(write_csv(df, tmp_path / "s.csv"))
     survey = prepare([table], Mapping(columns={"individual_coproduction": [RECYCLE]}))
-    assert values(survey.data["individual_1"]) == [3.0, None, None, None, 0.0]
+    assert survey.items[0].labels == ["Never", "Rarely", "Sometimes", "Often"]
+    assert np.isnan(survey.data["individual_1"].iloc[-1])
     issue = next(i for i in survey.quality.issues if i.examples)
-    assert issue.examples == ["Oftn", "Most days"]
-    assert issue.count == 3
-    assert issue.severity == "warning"
+    assert issue.examples == ["Oftn"] and issue.count == 1
+    assert survey.mapping.definitions[RECYCLE].status == "to check"
 
 
 def test_mapping_naming_a_missing_column(tmp_path: Path) -> None:

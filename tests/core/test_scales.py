@@ -206,7 +206,10 @@ def test_preview_explains_each_answer() -> None:
 
 def test_detect_scale_prefers_the_shorter_scale_on_a_tie() -> None:
     assert detect_scale(["Never", "Sometimes", "Often"]) == "frequency_4"
-    assert detect_scale(["Never", "Sometimes", "Always"]) == "frequency_5"
+    # Three answers and nothing between them: the equally spaced 3-point scale, not three
+    # points of the 5-point one (which would score them 0, 2, 4 of 4 and leave gaps).
+    assert detect_scale(["Never", "Sometimes", "Always"]) == "frequency_3"
+    assert detect_scale(["Always", "Often", "Sometimes", "Never"]) == "frequency_always_4"
     assert detect_scale(["Don't know", 3]) is None
 
 

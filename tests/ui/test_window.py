@@ -382,7 +382,7 @@ def test_save_and_load_mapping_round_trip(
         window.save_mapping_action.trigger()
     saved = tmp_path / "wave 2 mapping.json"
     doc = json.loads(saved.read_text(encoding="utf-8"))
-    assert doc["schema"] == "coprod-mapping/1"
+    assert doc["schema"] == "coprod-mapping/2"
     assert "informed" not in doc["columns"]
     assert "efficacy" in doc["columns"]
 

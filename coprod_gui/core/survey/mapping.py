@@ -11,9 +11,11 @@ in the Import tab and can save as a ``coprod-mapping/1`` file for the next wave.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +23,16 @@ import pandas as pd
 
 from ..errors import InputError
 from ..io.files import atomic_write_text
-from ..results import mapping_to_dict
 from ..types import Mapping, RawTable, Suggestion
+from .columns import resolve_column
 from .constructs import BY_NAME, DRIVERS, SERVICE_AREAS
+from .definitions import from_dict as definition_from_dict
+from .definitions import to_dict as definition_to_dict
 from .scales import BY_SCALE, detect_scale, looks_reverse_worded, norm
 
-SCHEMA = "coprod-mapping/1"
+SCHEMA = "coprod-mapping/2"
+SCHEMAS = ("coprod-mapping/1", "coprod-mapping/2")
+"""Version 1 files (no question definitions) still load."""
 MIN_CONFIDENCE = 0.5
 """Suggestions below this confidence are listed for the officer but not put in the mapping."""
 
@@ -36,30 +42,6 @@ _SAMPLE_ROWS = 20_000
 
 # ---------------------------------------------------------------------------------------
 # resolving column names
-
-
-def resolve_column(table: RawTable, name: str) -> str | None:
-    """The column of ``table`` that ``name`` refers to (header or variable label), or None.
-
-    Exact header first, then exact variable label, then the same ignoring case, spaces and
-    punctuation, so a mapping written by hand still finds "Q7  volunteer".
-    """
-    cols = list(table.frame.columns)
-    if name in cols:
-        return name
-    for col, lab in table.variable_labels.items():
-        if lab == name and col in cols:
-            return col
-    key = norm(name)
-    if not key:
-        return None
-    for col in cols:
-        if norm(col) == key:
-            return col
-    for col, lab in table.variable_labels.items():
-        if col in cols and norm(lab) == key:
-            return col
-    return None
 
 
 def check_mapping(mapping: Mapping, tables: list[RawTable]) -> None:
@@ -91,19 +73,20 @@ def check_mapping(mapping: Mapping, tables: list[RawTable]) -> None:
 
 
 def mapping_from_dict(d: Any, *, source: str = "the mapping") -> Mapping:
-    """A :class:`Mapping` from a ``coprod-mapping/1`` document (validated)."""
+    """A :class:`Mapping` from a ``coprod-mapping/1`` or ``/2`` document (validated)."""
 
     def bad(what: str) -> InputError:
         return InputError(
             f"{source} is not a valid co-production mapping: {what}.",
-            hint='It must be JSON like {"schema": "coprod-mapping/1", "columns": '
-            '{"efficacy": ["Q12", "Q13"]}}. Save a fresh one from the Import tab.',
+            hint='It must be JSON like {"schema": "coprod-mapping/2", "columns": '
+            '{"efficacy": ["Q12", "Q13"]}}. Let the program write a fresh one (run without '
+            "a mapping) and edit that.",
         )
 
     if not isinstance(d, dict):
         raise bad("it is not a JSON object")
     schema = d.get("schema")
-    if schema != SCHEMA:
+    if schema not in SCHEMAS:
         raise bad(f'its "schema" is {schema!r}, not "{SCHEMA}"')
     cols = d.get("columns")
     if not isinstance(cols, dict):
@@ -118,11 +101,7 @@ def mapping_from_dict(d: Any, *, source: str = "the mapping") -> Mapping:
         if len(names) > 1 and not BY_NAME[construct].multi:
             raise bad(f"{construct!r} takes one column, but {len(names)} are named")
         columns[construct] = list(names)
-    missing = d.get("missing", [])
-    if not isinstance(missing, list) or not all(
-        isinstance(x, str | int | float) and not isinstance(x, bool) for x in missing
-    ):
-        raise bad('"missing" must be a list of codes or answers, e.g. [9, "Refused"]')
+    missing, by_column = _missing_lists(d.get("missing", []), bad)
     reverse = d.get("reverse", [])
     if not isinstance(reverse, list) or not all(isinstance(x, str) for x in reverse):
         raise bad('"reverse" must be a list of column names')
@@ -142,15 +121,89 @@ def mapping_from_dict(d: Any, *, source: str = "the mapping") -> Mapping:
     threshold = d.get("threshold", "sometimes")
     if not isinstance(threshold, str) or not threshold.strip():
         raise bad('"threshold" must be an answer such as "sometimes"')
+    definitions = {}
+    questions = d.get("questions", {})
+    if not isinstance(questions, dict):
+        raise bad('"questions" must map each column to its definition')
+    mapped = {c: k for k, names in columns.items() for c in names}
+    for col, q in questions.items():
+        if col not in mapped:
+            raise bad(f'"questions" describes {col!r}, which is not mapped under "columns"')
+        defn = definition_from_dict(col, q, source=source)
+        if defn.topic != mapped[col]:
+            raise bad(
+                f"the question {col!r} is under {mapped[col]!r} in \"columns\" but its "
+                f"definition says {defn.topic!r}"
+            )
+        definitions[col] = defn
+    reverse = list(reverse) + [c for c, q in definitions.items() if q.reverse and c not in reverse]
+    for c in reverse:
+        if c in definitions and not definitions[c].reverse:
+            definitions[c] = replace(definitions[c], reverse=True)
     return Mapping(
         columns=columns,
         missing=list(missing),
+        missing_by_column=by_column,
+        definitions=definitions,
         reverse=list(reverse),
         service_areas=dict(areas),
         sheet=sheet,
         header_row=header_row,
         threshold=threshold.strip(),
     )
+
+
+def _missing_lists(value: Any, bad: Any) -> tuple[list[Any], dict[str, list[Any]]]:
+    """``missing`` as [codes] (every question) or {"*": [codes], column: [codes]}."""
+
+    def codes(x: Any, where: str) -> list[Any]:
+        if not isinstance(x, list) or not all(
+            isinstance(v, str | int | float) and not isinstance(v, bool) for v in x
+        ):
+            raise bad(f'{where} must be a list of codes or answers, e.g. [9, "Refused"]')
+        for v in x:
+            if isinstance(v, float) and not math.isfinite(v):
+                raise bad(f"{where} holds {v!r}, which is not a code (write codes as numbers or text)")
+        return list(x)
+
+    if isinstance(value, dict):
+        every = codes(value.get("*", []), '"missing" for every question ("*")')
+        by_column = {str(k): codes(v, f'"missing" for {k!r}') for k, v in value.items() if k != "*"}
+        return every, by_column
+    return codes(value, '"missing"'), {}
+
+
+def mapping_document(mapping: Mapping) -> dict[str, Any]:
+    """The ``coprod-mapping/2`` document of a mapping (what :func:`save_mapping` writes)."""
+    multi = {k for k, c in BY_NAME.items() if c.multi}
+    cols: dict[str, Any] = {
+        k: (v[0] if len(v) == 1 and k not in multi else list(v)) for k, v in mapping.columns.items() if v
+    }
+    d: dict[str, Any] = {"schema": SCHEMA, "columns": cols}
+    finite = [x for x in mapping.missing if not (isinstance(x, float) and not math.isfinite(x))]
+    by_col = {
+        c: [x for x in v if not (isinstance(x, float) and not math.isfinite(x))]
+        for c, v in mapping.missing_by_column.items()
+    }
+    if by_col:
+        d["missing"] = {"*": finite, **by_col}
+    elif finite:
+        d["missing"] = finite
+    if mapping.reverse:
+        d["reverse"] = list(mapping.reverse)
+    if mapping.service_areas:
+        d["service_areas"] = dict(mapping.service_areas)
+    if mapping.sheet is not None:
+        d["sheet"] = mapping.sheet
+    if mapping.header_row is not None:
+        d["header_row"] = mapping.header_row
+    if mapping.threshold != "sometimes":
+        d["threshold"] = mapping.threshold
+    mapped = {c for names in mapping.columns.values() for c in names}
+    questions = {c: definition_to_dict(q) for c, q in mapping.definitions.items() if c in mapped}
+    if questions:
+        d["questions"] = questions
+    return d
 
 
 def load_mapping(path: str | os.PathLike[str]) -> Mapping:
@@ -179,8 +232,8 @@ def load_mapping(path: str | os.PathLike[str]) -> Mapping:
 
 
 def save_mapping(mapping: Mapping, path: str | os.PathLike[str]) -> Path:
-    """Write the mapping as a ``coprod-mapping/1`` file, atomically."""
-    text = json.dumps(mapping_to_dict(mapping), indent=2, ensure_ascii=False) + "\n"
+    """Write the mapping as a ``coprod-mapping/2`` file, atomically."""
+    text = json.dumps(mapping_document(mapping), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     return atomic_write_text(path, text)
 
 

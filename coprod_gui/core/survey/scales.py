@@ -33,8 +33,6 @@ threshold named        never/rarely/sometimes/often  not at all/less      yes/no
 
 from __future__ import annotations
 
-import functools
-import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,213 +41,27 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-# ---------------------------------------------------------------------------------------
-# normalisation
+from .scale_table import (  # noqa: F401  (re-exported: the scale vocabulary)
+    _THRESHOLD_EQUIV,
+    BY_SCALE,
+    NUMERIC,
+    SCALES,
+    UNKNOWN,
+    Scale,
+)
+from .words import (  # noqa: F401  (re-exported)
+    BLANK,
+    DECLARED,
+    MISSING_FAMILY,
+    _is_number_key,
+    _strip_code,
+    missing_reason,
+    norm,
+)
 
-
-_APOSTROPHES = re.compile(r"[’‘`´']")
-_NON_WORD = re.compile(r"[^0-9a-z+]+")
-_NUMBER_TEXT = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)")
-_LEADING_CODE = re.compile(r"^\s*\(?\d{1,2}\)?\s*[-.:)=]\s*(?=\D)")
-
-
-def norm(value: Any) -> str:
-    """The matching key of an answer: lower case, no punctuation, single spaces.
-
-    Numbers become their plain text ("9", "2.5") so that a workbook's 9 and a CSV's "9"
-    are the same answer.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, bool | np.bool_):
-        return "1" if value else "0"
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    if isinstance(value, float | np.floating):
-        f = float(value)
-        if math.isnan(f):
-            return ""
-        return str(int(f)) if f.is_integer() else repr(f)
-    return _norm_text(str(value))
-
-
-@functools.lru_cache(maxsize=65536)
-def _norm_text(value: str) -> str:
-    raw = value.strip()
-    if _NUMBER_TEXT.fullmatch(raw):
-        return norm(float(raw))
-    text = _APOSTROPHES.sub("", raw.lower().replace("&", " and "))
-    return " ".join(_NON_WORD.sub(" ", text).split())
-
-
-def _strip_code(value: Any) -> str:
-    """``norm`` of a label with a leading answer code removed ("4 - Often" -> "often")."""
-    if not isinstance(value, str):
-        return ""
-    return _strip_code_text(value)
-
-
-@functools.lru_cache(maxsize=65536)
-def _strip_code_text(value: str) -> str:
-    return norm(_LEADING_CODE.sub("", value))
-
-
-def _is_number_key(key: str) -> bool:
-    try:
-        float(key)
-    except ValueError:
-        return False
-    return True
-
-
-# ---------------------------------------------------------------------------------------
-# the "don't know" family
-
-
-MISSING_FAMILY: dict[str, str] = {}
-"""Normalised answer -> missing reason shown to users."""
-
-for _reason, _spellings in {
-    "don't know": (
-        "dont know", "do not know", "dk", "dont know not sure", "not sure", "unsure",
-        "cant say", "cannot say", "cant remember", "dont remember", "no opinion",
-        "dont know cant say", "dont know no opinion",
-    ),
-    "prefer not to say": (
-        "prefer not to say", "prefer not to answer", "rather not say", "id rather not say",
-        "would rather not say", "prefer not to disclose", "not disclosed",
-    ),
-    "refused": ("refused", "refusal", "declined", "declined to answer"),
-    "not applicable": (
-        "not applicable", "n a", "na", "not relevant", "does not apply", "doesnt apply",
-        "not applicable to me", "inapplicable",
-    ),
-    "no answer": (
-        "no answer", "not answered", "no response", "no reply", "missing", "not stated",
-        "skipped", "did not answer", "no data", "sysmis",
-    ),
-}.items():  # fmt: skip
-    for _s in _spellings:
-        MISSING_FAMILY[_s] = _reason
-
-
-def missing_reason(value: Any) -> str | None:
-    """The reason an answer counts as missing ("don't know" ...), or None."""
-    key = norm(value)
-    return MISSING_FAMILY.get(key) or MISSING_FAMILY.get(_strip_code(value))
-
-
-BLANK = "blank"
-DECLARED = "declared missing code"
-
-
-# ---------------------------------------------------------------------------------------
-# the scale table
-
-
-@dataclass(frozen=True)
-class Scale:
-    """One known answer scale: labels lowest first, plus other spellings of each."""
-
-    name: str
-    labels: tuple[str, ...]
-    aliases: tuple[tuple[str, int], ...] = ()  # (spelling, score)
-    kind: str = "ordinal"  # "frequency", "agreement", "binary", ...
-
-    @property
-    def keys(self) -> dict[str, int]:
-        out = {norm(lab): i for i, lab in enumerate(self.labels)}
-        for spelling, score in self.aliases:
-            out.setdefault(norm(spelling), score)
-        return out
-
-
-def _a(*pairs: tuple[str, int]) -> tuple[tuple[str, int], ...]:
-    return tuple(pairs)
-
-
-SCALES: tuple[Scale, ...] = (
-    Scale("frequency_4", ("Never", "Rarely", "Sometimes", "Often"),
-          _a(("not at all", 0), ("hardly ever", 1), ("occasionally", 1), ("seldom", 1),
-             ("some of the time", 2), ("fairly often", 3), ("often or always", 3),
-             ("regularly", 3), ("frequently", 3)), "frequency"),
-    Scale("frequency_5", ("Never", "Rarely", "Sometimes", "Often", "Always"),
-          _a(("hardly ever", 1), ("occasionally", 1), ("very often", 4), ("all the time", 4),
-             ("frequently", 3), ("regularly", 3)), "frequency"),
-    Scale("frequency_monthly",
-          ("Not at all", "Less often", "At least monthly", "At least weekly"),
-          _a(("never", 0), ("not in the last 12 months", 0),
-            ("not at all in the last 12 months", 0), ("less often than monthly", 1),
-             ("less than once a month", 1), ("less often than once a month", 1),
-             ("at least once a month", 2), ("once a month", 2), ("monthly", 2),
-             ("less than once a week but at least once a month", 2),
-             ("at least once a month but less than once a week", 2),
-             ("at least once a week", 3), ("once a week or more", 3), ("weekly", 3),
-             ("every week", 3), ("every day", 3), ("daily", 3), ("at least once a day", 3)),
-          "frequency"),
-    Scale("agreement_4",
-          ("Definitely disagree", "Tend to disagree", "Tend to agree", "Definitely agree"),
-          _a(("strongly disagree", 0), ("disagree strongly", 0), ("agree strongly", 3),
-             ("strongly agree", 3), ("disagree", 1), ("agree", 2), ("mostly disagree", 1),
-             ("mostly agree", 2), ("slightly disagree", 1), ("slightly agree", 2)),
-          "agreement"),
-    Scale("agreement_5",
-          ("Strongly disagree", "Tend to disagree", "Neither agree nor disagree",
-           "Tend to agree", "Strongly agree"),
-          _a(("definitely disagree", 0), ("disagree strongly", 0), ("disagree", 1),
-             ("neither", 2), ("neither agree or disagree", 2), ("neutral", 2),
-             ("neither disagree nor agree", 2), ("agree", 3), ("definitely agree", 4),
-             ("agree strongly", 4), ("mostly disagree", 1), ("mostly agree", 3)),
-          "agreement"),
-    Scale("satisfaction_5",
-          ("Very dissatisfied", "Fairly dissatisfied", "Neither satisfied nor dissatisfied",
-           "Fairly satisfied", "Very satisfied"),
-          _a(("dissatisfied", 1), ("quite dissatisfied", 1), ("neither", 2),
-             ("neither satisfied or dissatisfied", 2), ("neither dissatisfied nor satisfied", 2),
-             ("neutral", 2), ("satisfied", 3), ("quite satisfied", 3),
-             ("extremely dissatisfied", 0), ("extremely satisfied", 4)),
-          "satisfaction"),
-    Scale("satisfaction_4",
-          ("Not at all satisfied", "Not very satisfied", "Fairly satisfied", "Very satisfied"),
-          _a(("not satisfied at all", 0), ("quite satisfied", 2)), "satisfaction"),
-    Scale("amount_4", ("Not at all", "Not very much", "A fair amount", "A great deal"),
-          _a(("not much", 1), ("a little", 1), ("not very", 1), ("some", 2),
-             ("quite a lot", 2), ("a lot", 3), ("completely", 3), ("none at all", 0)),
-          "amount"),
-    Scale("informed_4",
-          ("Not well informed at all", "Not very well informed", "Fairly well informed",
-           "Very well informed"),
-          _a(("not at all informed", 0), ("not at all well informed", 0),
-             ("not informed at all", 0), ("not very informed", 1), ("fairly informed", 2),
-             ("quite well informed", 2), ("very informed", 3), ("well informed", 2)),
-          "informed"),
-    Scale("likelihood_4", ("Very unlikely", "Fairly unlikely", "Fairly likely", "Very likely"),
-          _a(("unlikely", 1), ("likely", 2), ("quite unlikely", 1), ("quite likely", 2)),
-          "likelihood"),
-    Scale("rating_5",
-          ("Very poor", "Fairly poor", "Neither good nor poor", "Fairly good", "Very good"),
-          _a(("poor", 1), ("good", 3), ("neither", 2), ("average", 2), ("excellent", 4),
-             ("neither poor nor good", 2)),
-          "rating"),
-    Scale("safety_5",
-          ("Very unsafe", "Fairly unsafe", "Neither safe nor unsafe", "Fairly safe",
-           "Very safe"),
-          _a(("unsafe", 1), ("safe", 3), ("neither", 2), ("a bit unsafe", 1)), "safety"),
-    Scale("yes_no", ("No", "Yes"),
-          _a(("n", 0), ("y", 1), ("yes definitely", 1), ("no never", 0), ("true", 1),
-             ("false", 0)), "binary"),
-    Scale("ticked", ("Not ticked", "Ticked"),
-          _a(("ticked", 1), ("tick", 1), ("x", 1), ("selected", 1), ("checked", 1),
-             ("mentioned", 1), ("not selected", 0), ("not mentioned", 0), ("unticked", 0),
-             ("not checked", 0)), "binary"),
-)  # fmt: skip
-
-BY_SCALE: dict[str, Scale] = {s.name: s for s in SCALES}
 _KEYS: dict[str, dict[str, int]] = {s.name: s.keys for s in SCALES}
 _OWN: dict[str, set[str]] = {s.name: {norm(x) for x in s.labels} for s in SCALES}
 
-NUMERIC = "numeric codes"
-UNKNOWN = "not recognised"
 
 
 def scale_labels(name: str) -> list[str]:
@@ -284,7 +96,8 @@ def detect_scale(answers: Iterable[Any]) -> str | None:
         if not hits:
             continue
         own = sum(1 for a in texts if norm(a) in _OWN[sc.name] or _strip_code(a) in _OWN[sc.name])
-        rank = (hits, -len(sc.labels) if hits == len(texts) else 0, own, -i)
+        # On a tie the shorter scale explains more of itself (4 of 4 beats 4 of 5).
+        rank = (hits, -len(sc.labels), own, -i)
         if best is None or rank > best[0]:
             best = (rank, sc.name)
     if best is None:
@@ -292,28 +105,6 @@ def detect_scale(answers: Iterable[Any]) -> str | None:
     # Ticked/blank needs the single "ticked" answer; yes/no at least one of yes/no.
     return best[1]
 
-
-# ---------------------------------------------------------------------------------------
-# thresholds
-
-_THRESHOLD_EQUIV: dict[str, dict[str, str]] = {
-    # threshold (normalised) -> scale kind family -> label on that scale
-    "rarely": {"frequency_4": "rarely", "frequency_5": "rarely",
-               "frequency_monthly": "less often"},
-    "sometimes": {"frequency_4": "sometimes", "frequency_5": "sometimes",
-                  "frequency_monthly": "at least monthly"},
-    "often": {"frequency_4": "often", "frequency_5": "often",
-              "frequency_monthly": "at least weekly"},
-    "at least monthly": {"frequency_4": "sometimes", "frequency_5": "sometimes",
-                         "frequency_monthly": "at least monthly"},
-    "at least weekly": {"frequency_4": "often", "frequency_5": "often",
-                        "frequency_monthly": "at least weekly"},
-    "less often": {"frequency_4": "rarely", "frequency_5": "rarely",
-                   "frequency_monthly": "less often"},
-    "never": {"frequency_4": "never", "frequency_5": "never", "frequency_monthly": "not at all"},
-    "not at all": {"frequency_4": "never", "frequency_5": "never",
-                   "frequency_monthly": "not at all"},
-}  # fmt: skip
 
 
 def threshold_position(scale: str, threshold: str = "sometimes") -> int | None:

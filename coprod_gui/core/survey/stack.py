@@ -1,0 +1,138 @@
+"""One mapped column over all files, factorised once: labels applied, declared codes gone.
+
+Why: every later decision (the question's definition, its scores, age, groups) works on
+the handful of distinct answers, never cell by cell, and several files (one council per
+file) must share one list of answers so that "Often" in one file and code 4 labelled
+"Often" in another are the same answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..types import RawTable
+from .columns import resolve_column
+from .scales import endpoint_codes, ends_score, missing_reason
+from .words import _is_number_key, norm
+
+
+@dataclass
+class Stacked:
+    """One mapped column over all files (see the module docstring)."""
+
+    name: str
+    codes: np.ndarray  # int, length = all rows; -1 where blank, declared missing or absent
+    uniques: list[Any]  # distinct answers (labels instead of labelled codes)
+    question: str
+    declared: int = 0  # cells that were declared missing codes
+    not_in_file: int = 0  # rows of files that lack the column
+    files_without: list[str] = field(default_factory=list)
+    mixed: list[str] = field(default_factory=list)  # files where numbers and text mix
+    partial: list[str] = field(default_factory=list)  # files labelling only the scale's ends
+    code_of: list[str | None] = field(default_factory=list)  # file code behind a label
+    labelled: list[bool] = field(default_factory=list)  # the answer came from a value label
+    kept_codes: dict[str, str] = field(default_factory=dict)  # global missing code -> its label
+    all_labels: list[str] = field(default_factory=list)  # every value label, used or not
+    absent: np.ndarray | None = None  # bool per row: file lacks the column or code declared
+
+    @property
+    def counts(self) -> np.ndarray:
+        return np.bincount(self.codes[self.codes >= 0], minlength=len(self.uniques))
+
+    @property
+    def n_blank(self) -> int:
+        """Blank cells in files that have the column (declared codes not included)."""
+        return int((self.codes < 0).sum()) - self.declared - self.not_in_file
+
+
+def factorize(s: pd.Series) -> tuple[np.ndarray, Any]:
+    """Codes and distinct values; text goes through a plain object array (twice as fast)."""
+    if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+        return pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
+    return pd.factorize(s, use_na_sentinel=True)
+
+
+def stack(
+    tables: Sequence[RawTable],
+    name: str,
+    extra_missing: Sequence[Any] = (),
+    column_missing: Sequence[Any] = (),
+) -> Stacked:
+    """Stack column ``name`` of every file.
+
+    ``column_missing`` (this question's own missing codes) always count as missing;
+    ``extra_missing`` (the mapping's codes for every question) do too, except where this
+    column labels the code as a real answer ("6 = Other" when 6 is "don't know"
+    elsewhere): such codes are kept and listed in ``kept_codes`` for a note.
+    """
+    parts: list[np.ndarray] = []
+    absent: list[np.ndarray] = []
+    index: dict[Any, int] = {}
+    out = Stacked(name, np.zeros(0, dtype=np.intp), [], name)
+    found = False
+    own = {norm(x) for x in column_missing}
+    glob = {norm(x) for x in extra_missing} - own
+    for t in tables:
+        real = resolve_column(t, name)
+        n = len(t.frame)
+        if real is None:
+            parts.append(np.full(n, -1, dtype=np.intp))
+            absent.append(np.ones(n, dtype=bool))
+            out.not_in_file += n
+            out.files_without.append(t.name)
+            continue
+        if not found:
+            out.question = t.question_text(real)
+            found = True
+        fcodes, funiq = factorize(t.frame[real])
+        part_uniques = list(funiq)
+        if len({isinstance(u, str) for u in part_uniques}) == 2:
+            out.mixed.append(t.name)
+        value_labels = t.value_labels.get(real) or {}
+        labels = {norm(k): str(v) for k, v in value_labels.items()}
+        out.all_labels.extend(v for v in labels.values() if v not in out.all_labels)
+        gone_keys = own | {norm(x) for x in t.missing_codes.get(real, [])}
+        for g in glob:
+            lab = labels.get(g)
+            if lab is not None and missing_reason(lab) is None:
+                out.kept_codes[g] = lab  # a real answer here: keep it
+            else:
+                gone_keys.add(g)
+        ends = endpoint_codes(part_uniques, value_labels, list(gone_keys)) if labels else None
+        if ends is not None:
+            out.partial.append(t.name)
+        to_global = np.full(len(part_uniques) + 1, -1, dtype=np.intp)
+        gone = np.zeros(len(part_uniques) + 1, dtype=bool)
+        for i, u in enumerate(part_uniques):
+            value: Any = u
+            code: str | None = None
+            is_label = False
+            if gone_keys or labels:
+                key = norm(u)
+                lab = labels.get(key)
+                if key in gone_keys or (lab is not None and norm(lab) in gone_keys):
+                    gone[i] = True
+                    continue
+                if ends is not None and _is_number_key(key) and ends[0] <= float(key) <= ends[1]:
+                    value = ends_score(float(key), ends)
+                elif lab is not None:
+                    value, code, is_label = lab, key, True
+            j = index.get(value)
+            if j is None:
+                j = index[value] = len(out.uniques)
+                out.uniques.append(value)
+                out.code_of.append(code)
+                out.labelled.append(is_label)
+            to_global[i] = j
+        gone_rows = gone[fcodes]
+        out.declared += int(gone_rows.sum())
+        absent.append(gone_rows)
+        parts.append(to_global[fcodes])
+    out.codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
+    out.absent = np.concatenate(absent) if absent else np.zeros(0, dtype=bool)
+    return out
