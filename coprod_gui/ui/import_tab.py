@@ -14,6 +14,7 @@ import html
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from ..core.survey.constructs import BY_NAME, CONSTRUCTS, DRIVERS, OUTCOMES
 from .table_models import DataFrameModel, RowsModel
+from .undo import MappingEdit
 from .views import make_table
 
 if TYPE_CHECKING:
@@ -167,6 +169,7 @@ class ImportTab(QWidget):
         self._columns: list[tuple[int, str]] = []  # (table index, column) across files
         self._filling = False
         self.recode_column = ""  # the column the recoding table shows
+        self.undo_stack = QUndoStack(self)
         self._build()
 
     # ------------------------------------------------------------------ layout
@@ -331,6 +334,7 @@ class ImportTab(QWidget):
     def set_survey(self, loaded: LoadedSurvey) -> None:
         """Show a freshly read survey and its suggested mapping."""
         self.loaded = loaded
+        self.undo_stack.clear()  # edits of another reading cannot be undone into this one
         self._mapping = copy.deepcopy(loaded.mapping)
         self._suggestions = {(s.construct, s.column): s for s in loaded.suggestions}
         seen: set[str] = set()
@@ -359,11 +363,31 @@ class ImportTab(QWidget):
         """The mapping as the officer has edited it (a copy)."""
         return copy.deepcopy(self._mapping)
 
-    def set_mapping(self, mapping: Mapping) -> None:
-        """Replace the mapping (e.g. loaded from a file) and refresh the editor."""
+    def set_mapping(self, mapping: Mapping, text: str = "Load a mapping") -> None:
+        """Replace the mapping (e.g. loaded from a file) as one undoable step."""
+        before = copy.deepcopy(self._mapping)
+        self.restore_mapping(mapping)
+        if before is not None:
+            self.commit(before, text)
+
+    def commit(self, before: Mapping, text: str) -> None:
+        """Record an edit already made to the mapping as one step of undo."""
+        self.undo_stack.push(MappingEdit(self.restore_mapping, before, self._mapping, text))
+
+    def restore_mapping(self, mapping: Mapping) -> None:
+        """Show ``mapping`` everywhere (undo, redo, a file): the topics, the columns of the
+        chosen topic, the reverse tick, the scoring preview."""
         self._mapping = copy.deepcopy(mapping)
+        current = self.columns_list.currentItem()
+        column = current.data(COLUMN_ROLE) if current is not None else None
         self._fill_constructs()
+        if column is not None:
+            for item in self.column_items():
+                if item.data(COLUMN_ROLE) == column:
+                    self.columns_list.setCurrentItem(item)
+                    break
         self._update_run_state(False)
+        self.mapping_edited.emit()
 
     def reset(self) -> None:
         """A clean slate for another survey: no search text, no old scoring, no old data."""
@@ -575,6 +599,7 @@ class ImportTab(QWidget):
             return
         column = item.data(COLUMN_ROLE)[1]
         checked = item.checkState() == Qt.CheckState.Checked
+        before = copy.deepcopy(self._mapping)
         columns = self._mapping.get(name)
         if checked and column not in columns:
             if not BY_NAME[name].multi:
@@ -595,7 +620,10 @@ class ImportTab(QWidget):
         if current is not None:
             current.setText(self._construct_text(name))
             current.setToolTip(self._construct_tip(name))
+        self.topic_label.setText(self._topic_text(name))
         self._update_run_state(False)
+        label = BY_NAME[name].label
+        self.commit(before, f"{'Tick' if checked else 'Untick'} {column} for {label}")
         self.mapping_edited.emit()
 
     def _on_column_selected(self, item: QListWidgetItem | None, _prev: Any = None) -> None:
@@ -614,10 +642,12 @@ class ImportTab(QWidget):
         if item is None or self._mapping is None:
             return
         table_index, column = item.data(COLUMN_ROLE)
+        before = copy.deepcopy(self._mapping)
         if checked and column not in self._mapping.reverse:
             self._mapping.reverse.append(column)
         elif not checked and column in self._mapping.reverse:
             self._mapping.reverse.remove(column)
+        self.commit(before, f"{'Reverse' if checked else 'Stop reversing'} {column}")
         self.mapping_edited.emit()
         self.preview_requested.emit(table_index, column)
 

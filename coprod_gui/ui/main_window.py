@@ -198,6 +198,16 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
+        edit_menu = menu.addMenu("&Edit")
+        stack = self.import_tab.undo_stack
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        stack.cleanChanged.connect(lambda _clean: self._update_title())
+
         view_menu = menu.addMenu("&View")
         for i, name in enumerate(("Import", "Results", "Report")):
             view_menu.addAction(
