@@ -51,6 +51,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--robustness", action="store_true", help="also fit the slower robustness checks"
     )
+    parser.add_argument(
+        "--project", type=Path, help="run a project saved by the window (.coprod) headless"
+    )
+    parser.add_argument(
+        "--save-project",
+        type=Path,
+        help="also save the files and mapping used as a project (.coprod) for the window",
+    )
     parser.add_argument("--sheet", help="the worksheet to read in Excel/ODS files")
     parser.add_argument(
         "--header-row", type=int, help="the row number (1 = first row) holding the column headings"
@@ -227,7 +235,20 @@ def run(args: argparse.Namespace, progress: ProgressPrinter) -> list[Path]:
             "Give either survey files or --demo, not both.",
             hint="Use --demo on its own to analyse the example survey.",
         )
-    if args.demo:
+    project = None
+    if args.project is not None:
+        if args.files or args.demo or args.mapping:
+            raise InputError(
+                "Give either --project or survey files (with --mapping), not both.",
+                hint="A project already names its survey files and their mapping.",
+            )
+        from .core.project import open_project
+
+        project = open_project(args.project)
+        for warning in project.warnings:
+            print(f"Warning: {warning}", file=sys.stderr)
+        paths = project.paths
+    elif args.demo:
         from .core.survey.example import example_survey_paths
 
         paths = example_survey_paths()
@@ -249,18 +270,25 @@ def run(args: argparse.Namespace, progress: ProgressPrinter) -> list[Path]:
         header_row = args.header_row - 1 if args.header_row is not None else None
         options = AnalysisOptions(robustness=args.robustness)
         log.info("analyse: %d file(s), mapping given: %s", len(paths), mapping is not None)
-        out = run_pipeline(
-            paths,
-            mapping=mapping,
-            options=options,
-            sheet=args.sheet,
-            header_row=header_row,
-            progress=slice_progress(progress, 0.0, 0.8),
-        )
+        if project is not None:
+            from .core.project import run_project
+
+            out, brief_options = run_project(
+                project, BriefOptions, args.robustness, slice_progress(progress, 0.0, 0.8)
+            )
+        else:
+            out = run_pipeline(
+                paths,
+                mapping=mapping,
+                options=options,
+                sheet=args.sheet,
+                header_row=header_row,
+                progress=slice_progress(progress, 0.0, 0.8),
+            )
+            brief_options = BriefOptions()
         result = out.result
         assert result is not None  # run_pipeline always analyses
         result.warnings.extend(warning_notes(caught))
-        brief_options = BriefOptions()
         export_all(result, staging, brief_options, progress=slice_progress(progress, 0.8, 0.98))
         save_mapping(out.mapping, staging / "mapping.json")
         # Notes on warnings raised while drawing the charts reach results.json too.
@@ -275,5 +303,18 @@ def run(args: argparse.Namespace, progress: ProgressPrinter) -> list[Path]:
         atomic_write_text(staging / "results.json", doc + "\n")
         progress(0.99, "Moving the results into the output folder")
         written = sorted(folder.commit(), key=lambda p: OUTPUT_ORDER.index(p.name))
+    if args.save_project is not None:
+        from .core.project import make_project, options_to_dict, save_project
+
+        same = {Path(p): (args.sheet, header_row) for p in paths} if project is None else None
+        saved = make_project(
+            [Path(p) for p in paths],
+            out.mapping,
+            args.save_project,
+            overrides=project.overrides if project is not None else same,
+            brief=options_to_dict(brief_options),
+            analysis={"robustness": bool(options.robustness)},
+        )
+        written.append(save_project(saved, args.save_project))
     progress(1.0, "Done")
     return written

@@ -29,13 +29,17 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 from .io.files import atomic_write_text
+from .progress import CancelFn, ProgressFn, never_cancelled, no_progress, slice_progress
 from .results import mapping_to_dict
 from .survey.mapping import mapping_from_dict
 from .types import Mapping
+
+if TYPE_CHECKING:
+    from .pipeline import PipelineOutput
 
 SCHEMA = "coprod-project/1"
 SUFFIX = ".coprod"
@@ -234,6 +238,43 @@ def open_project(path: str | os.PathLike[str]) -> OpenedProject:
     return OpenedProject(project, p, paths, overrides, warnings)
 
 
+def run_project(
+    opened: OpenedProject,
+    brief_cls: type,
+    robustness: bool = False,
+    progress: ProgressFn = no_progress,
+    is_cancelled: CancelFn = never_cancelled,
+) -> tuple[PipelineOutput, Any]:
+    """Read a project's files (each with its own sheet and heading row), check its mapping
+    against them and analyse: what ``analyse --project`` does. Returns the pipeline's
+    output and the project's brief options as ``brief_cls`` (the report's BriefOptions)."""
+    from .pipeline import PipelineOutput, analyse_tables, load_tables
+    from .stats.analysis import AnalysisOptions
+    from .survey.mapping import check_mapping
+
+    tables = []
+    n = len(opened.paths)
+    for i, path in enumerate(opened.paths):
+        sheet, header_row = opened.overrides.get(path, (None, None))
+        tables += load_tables(
+            [path],
+            sheet=sheet,
+            header_row=header_row,
+            progress=slice_progress(progress, 0.4 * i / n, 0.4 * (i + 1) / n),
+            is_cancelled=is_cancelled,
+        )
+    mapping = opened.project.mapping
+    check_mapping(mapping, tables)
+    options = AnalysisOptions(
+        robustness=robustness or bool(opened.project.analysis.get("robustness", False))
+    )
+    survey, result = analyse_tables(
+        tables, mapping, options, slice_progress(progress, 0.4, 1.0), is_cancelled
+    )
+    out = PipelineOutput(tables, mapping, [], survey, result)
+    return out, options_from_dict(brief_cls, opened.project.brief)
+
+
 def options_to_dict(options: Any) -> dict[str, Any]:
     """The plain fields (text, numbers, yes/no) of an options dataclass, for ``brief``."""
     out = {}
@@ -258,6 +299,4 @@ def options_from_dict(cls: type, d: dict[str, Any], **fixed: Any) -> Any:
 
 
 def _plain(d: dict[str, Any]) -> dict[str, Any]:
-    return {
-        str(k): v for k, v in d.items() if v is None or isinstance(v, str | int | float | bool)
-    }
+    return {str(k): v for k, v in d.items() if v is None or isinstance(v, str | int | float | bool)}

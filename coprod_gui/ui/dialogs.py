@@ -52,6 +52,30 @@ def ask_yes_no(parent: QWidget | None, title: str, text: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
+def ask_save_changes(parent: QWidget | None, text: str, detail: str = "") -> str:
+    """Save / Don't save / Cancel before work would be lost: "save", "discard" or "cancel".
+    Save is the default button, so Enter never throws the officer's work away."""
+    buttons = QMessageBox.StandardButton
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "Save changes?",
+        text,
+        buttons.Save | buttons.Discard | buttons.Cancel,
+        parent,
+    )
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    if detail:
+        box.setInformativeText(detail)
+    box.setDefaultButton(buttons.Save)
+    box.setEscapeButton(buttons.Cancel)
+    answer = box.exec()
+    if answer == buttons.Save:
+        return "save"
+    if answer == buttons.Discard:
+        return "discard"
+    return "cancel"
+
+
 class ExceptionBridge(QObject):
     """Carries an uncaught exception from any thread to a dialog on the GUI thread."""
 

@@ -36,6 +36,7 @@ from .. import APP_NAME, __version__
 from ..core.runtime import limit_blas_threads
 from . import dialogs, jobs
 from .import_tab import ImportTab
+from .project_actions import ProjectActions
 from .report_tab import ReportTab
 from .results_tab import ResultsTab
 from .settings import Settings
@@ -58,6 +59,8 @@ SURVEY_FILTER = (
     "Survey files (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.tab *.txt *.sav *.zsav *.dta);;"
     "All files (*)"
 )
+
+
 class MainWindow(QMainWindow):
     """The whole program's window. Signals let tests and the self-test follow the jobs."""
 
@@ -109,6 +112,8 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.setMinimumSize(900, 600)
         self._build()
+        self.project = ProjectActions(self)
+        self.report_tab.edited.connect(self.project.mark_options_dirty)
         self._build_menus()
         self._restore()
         self._update_title()
@@ -121,7 +126,7 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomePage(self.stack)
         self.welcome.open_requested.connect(self.open_dialog)
         self.welcome.example_requested.connect(self.open_example)
-        self.welcome.recent_requested.connect(lambda p: self.open_files([Path(p)]))
+        self.welcome.recent_requested.connect(lambda p: self.open_recent(Path(p)))
         self.tabs = QTabWidget(self.stack)
         self.tabs.setAccessibleName("Steps")
         self.import_tab = ImportTab(self.tabs)
@@ -179,17 +184,30 @@ class MainWindow(QMainWindow):
         )
         self.example_action = self._action("Open &example survey", self.open_example, "Ctrl+E")
         self.recent_menu = file_menu.addMenu("&Recent files")
-        self.run_action = self._action("&Run analysis", self.run_analysis, "Ctrl+R")
-        self.save_mapping_action = self._action(
-            "&Save mapping…", self.save_mapping_dialog, QKeySequence.StandardKey.Save
+        self.open_project_action = self._action(
+            "Open &project…", self.project.open_dialog, "Ctrl+Shift+O"
         )
+        self.recent_projects_menu = file_menu.addMenu("Recent pro&jects")
+        self.save_project_action = self._action(
+            "&Save project", self.project.save, QKeySequence.StandardKey.Save
+        )
+        self.save_project_as_action = self._action(
+            "Save project &as…", self.project.save_as, "Ctrl+Shift+S"
+        )
+        self.run_action = self._action("&Run analysis", self.run_analysis, "Ctrl+R")
+        self.save_mapping_action = self._action("Save &mapping…", self.save_mapping_dialog)
         self.load_mapping_action = self._action(
             "&Load mapping…", self.load_mapping_dialog, "Ctrl+L"
         )
         self.export_action = self._action("E&xport brief…", self.export_all_dialog, "Ctrl+Shift+E")
-        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.quit_action = self._action(
+            "&Quit", self.close, "Ctrl+Q"
+        )  # Windows has no standard key
         file_menu.insertAction(self.recent_menu.menuAction(), self.open_action)
         file_menu.insertAction(self.recent_menu.menuAction(), self.example_action)
+        file_menu.insertAction(self.recent_projects_menu.menuAction(), self.open_project_action)
+        file_menu.addAction(self.save_project_action)
+        file_menu.addAction(self.save_project_as_action)
         file_menu.addSeparator()
         for action in (self.run_action, self.save_mapping_action, self.load_mapping_action):
             file_menu.addAction(action)
@@ -206,7 +224,6 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
-        stack.cleanChanged.connect(lambda _clean: self._update_title())
 
         view_menu = menu.addMenu("&View")
         for i, name in enumerate(("Import", "Results", "Report")):
@@ -234,7 +251,15 @@ class MainWindow(QMainWindow):
             self.recent_menu.addSeparator()
             self.recent_menu.addAction(self._action("Clear the list", self._clear_recent))
         self.recent_menu.setEnabled(bool(recent))
-        self.welcome.set_recent(recent)
+        self.recent_projects_menu.clear()
+        projects = self.settings.recent_projects()
+        for path in projects:
+            action = QAction(path.name, self.recent_projects_menu)
+            action.setToolTip(str(path))
+            action.triggered.connect(lambda _c=False, p=path: self.project.open(p))
+            self.recent_projects_menu.addAction(action)
+        self.recent_projects_menu.setEnabled(bool(projects))
+        self.welcome.set_recent(projects + recent)
 
     def _clear_recent(self) -> None:
         self.settings.clear_recent()
@@ -262,9 +287,20 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.tabs)
             self.tabs.setCurrentIndex(index)
 
+    def survey_title(self) -> str:
+        return survey_name_of(self.paths) or "survey"
+
     def _update_title(self) -> None:
-        names = ", ".join(p.name for p in self.paths)
-        self.setWindowTitle(f"{names} — {APP_NAME}" if names else APP_NAME)
+        """The project's name (or the files'), with an asterisk for unsaved changes."""
+        project = getattr(self, "project", None)
+        if project is not None and project.path is not None:
+            names = project.path.name
+        else:
+            names = ", ".join(p.name for p in self.paths)
+        modified = project is not None and project.is_modified()
+        self.setWindowModified(modified)
+        star = "*" if modified else ""
+        self.setWindowTitle(f"{names}{star} — {APP_NAME}" if names else APP_NAME)
 
     # ------------------------------------------------------------------ jobs plumbing
 
@@ -289,8 +325,15 @@ class MainWindow(QMainWindow):
         self.cancel_button.setEnabled(busy)
         has_survey = self.loaded is not None
         has_result = self.analysed is not None
-        for action in (self.open_action, self.example_action, self.load_mapping_action):
+        for action in (
+            self.open_action,
+            self.example_action,
+            self.load_mapping_action,
+            self.open_project_action,
+        ):
             action.setEnabled(not busy)
+        for action in (self.save_project_action, self.save_project_as_action):
+            action.setEnabled(has_survey and not busy)
         self.recent_menu.setEnabled(not busy and bool(self.settings.recent_files()))
         self.welcome.setEnabled(not busy)
         self.save_mapping_action.setEnabled(has_survey and not busy)
@@ -302,7 +345,9 @@ class MainWindow(QMainWindow):
 
     def runners(self) -> tuple[TaskRunner, ...]:
         """Every job runner of the window (shut down together when it closes)."""
-        return (self.runner, self.preview_runner, self.brief_runner, self.chart_runner)
+        runners = (self.runner, self.preview_runner, self.brief_runner, self.chart_runner)
+        project = getattr(self, "project", None)
+        return (*runners, project.recovery_runner) if project is not None else runners
 
     @property
     def busy(self) -> bool:
@@ -338,7 +383,16 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ opening files
 
+    def open_recent(self, path: Path) -> None:
+        """A recent file or project from the welcome page."""
+        if path.suffix.lower() == ".coprod":
+            self.project.open(path)
+        elif self.project.maybe_save(lambda: self.open_files([path])):
+            self.open_files([path])
+
     def open_dialog(self) -> None:
+        if not self.project.maybe_save(self.open_dialog):
+            return
         names, _ = QFileDialog.getOpenFileNames(
             self, "Open your survey", self.settings.last_folder(), SURVEY_FILTER
         )
@@ -355,6 +409,8 @@ class MainWindow(QMainWindow):
 
     def open_example(self, auto_run: bool = False) -> None:
         """Open the bundled example survey (and analyse it when ``auto_run``)."""
+        if not self.project.maybe_save(lambda: self.open_example(auto_run)):
+            return
         from ..core.errors import InputError
         from ..core.survey.example import example_survey_paths
 
@@ -375,13 +431,16 @@ class MainWindow(QMainWindow):
         remember: bool = True,
         keep_overrides: bool = False,
         mapping: Any = None,
+        overrides: dict[Path, tuple[str | None, int | None]] | None = None,
+        after: Callable[[LoadedSurvey], None] | None = None,
     ) -> None:
-        """Read ``paths`` in the worker; the Import tab shows them when done."""
+        """Read ``paths`` in the worker; the Import tab shows them when done (then
+        ``after`` runs: a project applies its brief options there)."""
         paths = [Path(p) for p in paths]
         if not paths:
             return
         if not keep_overrides:
-            self.overrides = {}
+            self.overrides = dict(overrides or {})
         self._auto_run = auto_run
 
         def done(loaded: LoadedSurvey) -> None:
@@ -391,11 +450,17 @@ class MainWindow(QMainWindow):
         self._start(
             jobs.load_job(paths, dict(self.overrides), mapping),
             f"Reading {names}",
-            lambda loaded: self._on_loaded(loaded, remember, fresh=not keep_overrides),
+            lambda loaded: self._on_loaded(loaded, remember, fresh=not keep_overrides, after=after),
             "Could not open the survey",
         )
 
-    def _on_loaded(self, loaded: LoadedSurvey, remember: bool, fresh: bool = True) -> None:
+    def _on_loaded(
+        self,
+        loaded: LoadedSurvey,
+        remember: bool,
+        fresh: bool = True,
+        after: Callable[[LoadedSurvey], None] | None = None,
+    ) -> None:
         """Show a survey read in the worker; ``fresh`` when it is another survey (not the
         same one with a file added, removed or read again): then nothing of the last
         survey stays (search text, scoring preview, results, the brief's title)."""
@@ -410,6 +475,7 @@ class MainWindow(QMainWindow):
         if fresh:
             self.import_tab.reset()
             self.report_tab.new_survey(survey_name_of(self.paths))
+            self.project.new_survey()
         self._hold_previews = True
         try:
             self.import_tab.set_survey(loaded)
@@ -428,6 +494,8 @@ class MainWindow(QMainWindow):
             "Check the matched questions, then run the analysis."
         )
         self._set_busy(False)
+        if after is not None:
+            after(loaded)
         self.survey_loaded.emit(loaded)
         QTimer.singleShot(PREVIEW_DELAY_MS, self._start_pending_preview)
         if self._auto_run:
@@ -474,12 +542,16 @@ class MainWindow(QMainWindow):
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            self.open_files(paths)
+            if len(paths) == 1 and paths[0].suffix.lower() == ".coprod":
+                self.project.open(paths[0])
+            elif self.project.maybe_save(lambda: self.open_files(paths)):
+                self.open_files(paths)
 
     # ------------------------------------------------------------------ mapping
 
     def _on_mapping_edited(self) -> None:
         self.run_action.setEnabled(self.import_tab.run_button.isEnabled())
+        self._update_title()
         self.status_label.setText("Matching changed. Run the analysis to see its effect.")
 
     def request_recode_preview(self, table_index: int, column: str) -> None:
@@ -740,6 +812,13 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ closing
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.busy is False and not self.project.maybe_save(self.close):
+            event.ignore()  # "Cancel", or "Save" (the window closes once it is saved)
+            return
+        if self.busy and self.project.is_modified() and not self.project.maybe_save(self.close):
+            event.ignore()
+            return
+        self.project.remove_recovery()
         self.settings.save_geometry(self.saveGeometry(), self.saveState())
         self._save_prefs()
         self.settings.sync()
@@ -782,10 +861,14 @@ def run_gui(demo: bool = False, files: Sequence[Path] = ()) -> int:
     window.exception_bridge.install()
     window.show()
     threading.Thread(target=warm_up_imports, name="warm-up", daemon=True).start()
-    if files:
+    if files and len(files) == 1 and Path(files[0]).suffix.lower() == ".coprod":
+        QTimer.singleShot(0, lambda: window.project.open(Path(files[0]), ask=False))
+    elif files:
         QTimer.singleShot(0, lambda: window.open_files(list(files)))
     elif demo:
         QTimer.singleShot(0, lambda: window.open_example(auto_run=True))
+    else:
+        QTimer.singleShot(0, window.project.offer_recovery)
     log.info("window shown")
     return app.exec()
 

@@ -34,6 +34,7 @@ class ReportTab(QWidget):
     """Options on the left, the brief on the right."""
 
     options_changed = Signal()
+    edited = Signal()  # the officer changed an option (the project has unsaved changes)
     export_requested = Signal(str)  # "docx" or "xlsx"
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -111,13 +112,39 @@ class ReportTab(QWidget):
         self.browser.setOpenExternalLinks(False)
         self.browser.setPlaceholderText("The brief appears here once the analysis has run.")
         outer.addWidget(self.browser, 3)
+        for line in (self.council_edit, self.title_edit, self.survey_edit):
+            line.textEdited.connect(lambda _t: self.edited.emit())
+        self.min_base_spin.valueChanged.connect(self._on_edited)
+        self.appendix_check.toggled.connect(self._on_edited)
+        self._applying = False
         self.set_busy(False)
 
+    def _on_edited(self, *_args: object) -> None:
+        if not self._applying:
+            self.edited.emit()
+
+    def apply_options(self, options: BriefOptions) -> None:
+        """Show a project's saved brief options (not an edit of the officer's)."""
+        self._applying = True
+        try:
+            self.council_edit.setText(options.council_name or "")
+            self.title_edit.setText(options.title or "")
+            if options.survey_name:
+                self.survey_edit.setText(options.survey_name)
+            self.min_base_spin.setValue(options.min_base)
+            self.appendix_check.setChecked(options.include_appendix)
+        finally:
+            self._applying = False
+
     def set_options(self, council: str, title: str, min_base: int, appendix: bool) -> None:
-        self.council_edit.setText(council)
-        self.title_edit.setText(title)
-        self.min_base_spin.setValue(min_base)
-        self.appendix_check.setChecked(appendix)
+        self._applying = True
+        try:
+            self.council_edit.setText(council)
+            self.title_edit.setText(title)
+            self.min_base_spin.setValue(min_base)
+            self.appendix_check.setChecked(appendix)
+        finally:
+            self._applying = False
 
     def new_survey(self, survey_name: str) -> None:
         """Another survey is open: its own name, no title or saved file from the last one."""

@@ -31,6 +31,7 @@ DEFAULTS: dict[str, Any] = {
     "prefs/title": "",
     "window/last_folder": "",
     "window/recent_files": [],
+    "window/recent_projects": [],
     "window/welcome_seen": False,
 }
 
@@ -100,6 +101,17 @@ class Settings:
 
     def clear_recent(self) -> None:
         self.set("window/recent_files", [])
+        self.set("window/recent_projects", [])
+
+    def recent_projects(self) -> list[Path]:
+        """Recently opened or saved projects that still exist, newest first."""
+        return [Path(p) for p in self.get("window/recent_projects") if Path(p).is_file()]
+
+    def add_recent_project(self, path: str | os.PathLike[str]) -> None:
+        text = str(Path(path))
+        items = [p for p in self.get("window/recent_projects") if p != text]
+        self.set("window/recent_projects", [text, *items][:MAX_RECENT])
+        self.set("window/last_folder", str(Path(path).parent))
 
     def last_folder(self) -> str:
         folder = self.get("window/last_folder")

@@ -61,6 +61,27 @@ def messages(monkeypatch: pytest.MonkeyPatch) -> list[Shown]:
     return shown
 
 
+@dataclass
+class SaveQuestions:
+    """ "Save changes?" questions: ``asked`` holds their texts; ``answers`` are given in
+    order ("save", "discard", "cancel"), then "discard", so a closing window never blocks."""
+
+    answers: list[str]
+    asked: list[str]
+
+
+@pytest.fixture(autouse=True)
+def save_questions(monkeypatch: pytest.MonkeyPatch) -> SaveQuestions:
+    questions = SaveQuestions([], [])
+
+    def answer(_parent: object, text: str, _detail: str = "") -> str:
+        questions.asked.append(text)
+        return questions.answers.pop(0) if questions.answers else "discard"
+
+    monkeypatch.setattr(dialogs, "ask_save_changes", answer)
+    return questions
+
+
 @pytest.fixture
 def settings(_private_settings: Path) -> Settings:
     return Settings(_private_settings)
