@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import dataclasses
 import json
 import logging
 import os
@@ -63,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--header-row", type=int, help="the row number (1 = first row) holding the column headings"
     )
+    brief = parser.add_argument_group("the brief's context (shown on its title page)")
+    brief.add_argument("--survey-name", help="e.g. \"Residents' Survey 2026\"")
+    brief.add_argument("--fieldwork", help='when the survey ran, e.g. "September to October 2026"')
+    brief.add_argument("--council", help="the council the brief is for")
+    brief.add_argument("--contact", help="who to contact about the brief (name, team, email)")
     return parser
 
 
@@ -226,9 +232,8 @@ def run(args: argparse.Namespace, progress: ProgressPrinter) -> list[Path]:
     from .core.progress import slice_progress
     from .core.stats.analysis import AnalysisOptions
     from .core.survey.mapping import load_mapping, save_mapping
-    from .report.export import export_all
+    from .report.export import DEMO_SURVEY_NAME, export_all, results_document
     from .report.options import BriefOptions
-    from .report.suppression import protected_results
 
     if args.demo and args.files:
         raise InputError(
@@ -289,13 +294,25 @@ def run(args: argparse.Namespace, progress: ProgressPrinter) -> list[Path]:
         result = out.result
         assert result is not None  # run_pipeline always analyses
         result.warnings.extend(warning_notes(caught))
+        # The brief's context: the flags given win over a project's saved brief options.
+        context = {
+            "survey_name": args.survey_name
+            or (DEMO_SURVEY_NAME if args.demo and not brief_options.survey_name else None),
+            "fieldwork": args.fieldwork,
+            "council_name": args.council,
+            "contact": args.contact,
+        }
+        brief_options = dataclasses.replace(
+            brief_options, **{k: v for k, v in context.items() if v is not None}
+        )
         export_all(result, staging, brief_options, progress=slice_progress(progress, 0.8, 0.98))
         save_mapping(out.mapping, staging / "mapping.json")
         # Notes on warnings raised while drawing the charts reach results.json too.
         result.warnings.extend(w for w in warning_notes(caught) if w not in result.warnings)
-        # Small groups are withheld from results.json exactly as from the brief beside it.
+        # Small groups are withheld from results.json exactly as from the brief beside it;
+        # the brief's key messages and recommendations are in it with the terms they rest on.
         doc = json.dumps(
-            protected_results(result, brief_options),
+            results_document(result, brief_options),
             indent=2,
             ensure_ascii=False,
             allow_nan=False,

@@ -213,10 +213,48 @@ class AnalysisResult:
         for issue in d["quality"]["issues"]:
             issue.pop("examples", None)  # raw answers: shown in the window, never exported
         d["mapping"] = mapping_to_dict(self.mapping)
-        return {"schema": SCHEMA, **d}
+        return {"schema": SCHEMA, **d, "units": units(self)}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def _term_unit(term: str, refs: dict[str, str]) -> str:
+    base, _, level = term.partition("=")
+    if term == "const":
+        return "the model's intercept"
+    if term == "age":
+        return "one year of age"
+    if level:
+        ref = refs.get(base)
+        return f"being in '{level}' rather than the reference group" + (f" '{ref}'" if ref else "")
+    return "a move from the lowest (0) to the highest (1) answer on this 0-1 scored question"
+
+
+def units(result: AnalysisResult) -> dict[str, Any]:
+    """What the numbers of results.json are measured in (the ``units`` block)."""
+    refs: dict[str, str] = {}
+    terms: set[str] = set()
+    for group in (result.models, result.participation):
+        for m in group.values():
+            refs.update(m.reference_levels)
+            terms.update(m.terms)
+    terms.update(result.comparison)
+    return {
+        "percent": "levels, ci_low, ci_high: percent of respondents (0-100); base: respondents",
+        "models": "estimate, std_error, ci_low, ci_high: points on the 0-100 index per unit of "
+        "the term; std_estimate: standardised slope b*sd(x)/sd(y) (continuous terms only)",
+        "participation": "estimate, std_error, ci_low, ci_high: percentage points of the chance "
+        "of doing at least one activity of the form, per unit of the term (average marginal "
+        "effect: the mean slope for numbers, the mean change against the reference for "
+        "categories)",
+        "comparison": "difference = collective minus individual. points: percentage points "
+        "(drivers: average change from the lowest to the highest answer; age: per year; "
+        "categories: against the reference); odds: log-odds per unit; the top-level fields: "
+        "index points (technical view). verdict: individual | collective | similar | "
+        "opposite, from points and odds together",
+        "terms": {t: _term_unit(t, refs) for t in sorted(terms)},
+    }
 
 
 def mapping_to_dict(mapping: Mapping) -> dict[str, Any]:

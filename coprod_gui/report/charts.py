@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 
 from ..core.results import AnalysisResult, Level
 from ..core.survey.constructs import FORMS
-from .findings import AGE_STEP, FORM_NOUN, driver_phrase, is_clear
+from .findings import AGE_FROM, AGE_TO, FORM_NOUN, driver_phrase, how_often, links, strong
 from .options import BriefOptions
 from .suppression import protect_level, protected_by
 from .wording import percent, sentence_case
@@ -169,7 +169,7 @@ def draw_levels(
     ax.set_yticks(range(n), list(reversed(labels)), fontsize=FONT_SIZE)
     ax.set_xlim(0, 105)
     ax.set_ylim(-0.7, n - 0.3)
-    xlabel = "% who do at least one activity regularly (line: 95% range)"
+    xlabel = f"% taking part {how_often(result.threshold)} (line: 95% range)"
     ax.set_xlabel("\n".join([xlabel, *notes]), fontsize=FONT_SIZE)
     fig.legend(loc="outside upper center", ncol=2, frameon=False, fontsize=FONT_SIZE)
     fig.set_layout_engine("constrained")
@@ -193,7 +193,7 @@ def levels_alt(
         if bits:
             parts.append(f"{lab.rstrip(' *')}: {', '.join(bits)}")
     text = (
-        "Dot chart of the share of residents who regularly do at least one activity, "
+        "Dot chart of the share of residents who take part in at least one activity, "
         "for each form of co-production, with 95% ranges. " + "; ".join(parts) + "."
     )
     return text + (" " + " ".join(notes) if notes else "")
@@ -205,37 +205,23 @@ def levels_alt(
 def driver_rows(
     result: AnalysisResult, options: BriefOptions
 ) -> list[tuple[str, str, dict[str, tuple[float, float, float, bool] | None]]]:
-    """(term, label, form -> (estimate, low, high, clear)) for drivers and age."""
-    names: list[str] = []
-    for form in FORMS:
-        m = result.models.get(form)
-        if m is None or not m.ok or m.n < options.min_base:
-            continue
-        for t in m.terms:
-            if (t in result.drivers or t == "age" or _is_driver(t)) and t not in names:
-                names.append(t)
+    """(term, label, form -> (points, low, high, clear and meaningful)) for drivers and age:
+    the same percentage-point gaps the text states (findings.links)."""
+    per_term = links(result, options)
     rows = []
-    for name in names:
-        scale = AGE_STEP if name == "age" else 1.0
+    for name in [*result.drivers, "age"]:
+        per = per_term.get(name)
+        if not per:
+            continue
         label = (
-            f"Age ({AGE_STEP} years older)" if name == "age" else sentence_case(driver_phrase(name))
+            f"Age ({AGE_TO} against {AGE_FROM})" if name == "age" else sentence_case(driver_phrase(name))
         )
-        per: dict[str, tuple[float, float, float, bool] | None] = {}
+        cells: dict[str, tuple[float, float, float, bool] | None] = {}
         for form in FORMS:
-            m = result.models.get(form)
-            t = m.terms.get(name) if m is not None and m.ok and m.n >= options.min_base else None
-            if t is None or not all(math.isfinite(v) for v in (t.estimate, t.ci_low, t.ci_high)):
-                per[form] = None
-            else:
-                per[form] = (t.estimate * scale, t.ci_low * scale, t.ci_high * scale, is_clear(t))
-        rows.append((name, label, per))
+            lk = per.get(form)
+            cells[form] = None if lk is None else (lk.value, lk.low, lk.high, strong(lk))
+        rows.append((name, label, cells))
     return rows
-
-
-def _is_driver(term: str) -> bool:
-    from ..core.survey.constructs import DRIVERS
-
-    return term in DRIVERS
 
 
 def draw_drivers(fig: Figure, result: AnalysisResult, options: BriefOptions | None = None) -> str:
@@ -268,8 +254,8 @@ def draw_drivers(fig: Figure, result: AnalysisResult, options: BriefOptions | No
     ax.set_yticks(range(n), [textwrap.fill(r[1], 24) for r in reversed(rows)], fontsize=FONT_SIZE)
     ax.set_ylim(-0.7, n - 0.3)
     fig.supxlabel(
-        "Score difference (0–100 scale) from least to most favourable answer\n"
-        "Line: 95% range. Hollow marker: no clear link.",
+        "Gap in % taking part (percentage points), least to most favourable answer\n"
+        "Line: 95% range. Hollow marker: not a clear gap of 5 points or more.",
         fontsize=FONT_SIZE,
     )
     fig.legend(loc="outside upper center", ncol=2, frameon=False, fontsize=FONT_SIZE)
@@ -285,13 +271,13 @@ def drivers_alt(result: AnalysisResult, options: BriefOptions) -> str:
             v = per[form]
             if v is None:
                 continue
-            words = f"{v[0]:+.0f} points" if v[3] else "no clear link"
+            words = f"{v[0]:+.0f} percentage points" if v[3] else "no clear gap"
             bits.append(f"{FORM_NOUN[form]} {words}")
         if bits:
             parts.append(f"{label}: {', '.join(bits)}")
     return (
-        "Chart comparing how much higher each form's 0 to 100 score is between the least and "
-        "the most favourable answer, with 95% ranges. " + "; ".join(parts) + "."
+        "Chart of the gap in the share taking part in each form, in percentage points, "
+        "between the least and the most favourable answer, with 95% ranges. " + "; ".join(parts) + "."
     )
 
 
@@ -363,7 +349,7 @@ def draw_efficacy_curve(
     ax.set_ylim(0, 100)
     ax.set_xticks([0, 0.5, 1], ["Least able", "In between", "Most able"], fontsize=FONT_SIZE)
     ax.set_xlabel("Feeling able to make a difference", fontsize=FONT_SIZE)
-    ax.set_ylabel("% expected to take part regularly", fontsize=FONT_SIZE)
+    ax.set_ylabel("% expected to take part", fontsize=FONT_SIZE)
     fig.legend(loc="outside upper center", ncol=2, frameon=False, fontsize=FONT_SIZE)
     fig.set_layout_engine("constrained")
     return efficacy_alt(result, options)
@@ -389,7 +375,7 @@ def efficacy_alt(result: AnalysisResult, options: BriefOptions) -> str:
         for form, pts in curves.items()
     ]
     return (
-        "Line chart of the expected share taking part regularly across the 'able to make a "
+        "Line chart of the expected share taking part across the 'able to make a "
         "difference' scale, with shaded 95% ranges: " + "; ".join(bits) + "."
     )
 
@@ -399,7 +385,7 @@ def efficacy_alt(result: AnalysisResult, options: BriefOptions) -> str:
 CHARTS: dict[str, tuple[DrawFn, tuple[float, float]]] = {
     "levels": (draw_levels, (6.5, 3.6)),
     "drivers": (draw_drivers, (6.5, 3.4)),
-    "efficacy": (draw_efficacy_curve, (6.0, 3.4)),
+    "efficacy": (draw_efficacy_curve, (6.0, 2.9)),
 }
 
 

@@ -1,7 +1,9 @@
 """The brief as a Word document (python-docx).
 
 Why these details: officers paste the brief into council papers, so it must use real
-heading styles (navigation pane, table of contents), real bullet lists and styled tables;
+heading styles (navigation pane, table of contents), real bullet lists and styled tables,
+A4 paper, en-GB text and Word's Caption style for every figure and table title (so Word
+can build a list of figures); no empty spacer paragraphs;
 screen-reader users need alt text on charts; and the document properties must not leak
 "python-docx", a user name or a path (shared reliability.md §4). Charts are the same
 matplotlib drawings as in the window, embedded as 200 dpi PNGs.
@@ -20,7 +22,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Inches, Pt
+from docx.shared import Inches, Mm, Pt
 
 from .. import APP_NAME
 from ..core.io.files import atomic_write
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
 
 TABLE_STYLE = "Light Grid Accent 1"
-CHART_WIDTH = Inches(6.0)
+CHART_WIDTH = Inches(5.8)
 KEEP_TOGETHER_ROWS = 15
 
 
@@ -79,11 +81,24 @@ def _fill_cell(cell, text: str, width, size: Pt, keep: bool) -> None:
         para.paragraph_format.keep_with_next = True
 
 
+def _caption(doc, text: str) -> None:
+    """A figure or table title in Word's Caption style, kept with what follows."""
+    cap = doc.add_paragraph(clean_text(text), style="Caption")
+    cap.paragraph_format.keep_with_next = True
+
+
+def _small(doc, text: str) -> None:
+    """A note or source line under a table or figure (never an empty paragraph)."""
+    if not text:
+        return
+    note = doc.add_paragraph(clean_text(text))
+    note.paragraph_format.space_before = Pt(2)
+    for r in note.runs:
+        r.font.size = Pt(8.5)
+
+
 def _add_table(doc, table: Table) -> None:
-    if table.title:
-        cap = doc.add_paragraph(clean_text(table.title))
-        cap.runs[0].bold = True
-        cap.paragraph_format.keep_with_next = True
+    _caption(doc, table.caption)
     ncols = len(table.header)
     t = doc.add_table(rows=1, cols=ncols)
     try:
@@ -92,13 +107,13 @@ def _add_table(doc, table: Table) -> None:
         t.style = doc.styles["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
-    total = 6.5
-    first = 1.2 if ncols >= 8 else 2.0 if ncols >= 5 else (3.0 if ncols == 3 else total / ncols)
+    total = 6.3
+    first = 1.8 if ncols >= 6 else 2.0 if ncols >= 4 else (1.5 if ncols == 3 else 2.4)
     rest = (total - first) / max(ncols - 1, 1)
     widths = [Inches(first if i == 0 else rest) for i in range(ncols)]
     for column, width in zip(t.columns, widths, strict=True):  # the grid LibreOffice reads
         column.width = width
-    size = Pt(8 if ncols > 5 else 9.5)
+    size = Pt(8 if ncols > 5 else 9)
     keep = len(table.rows) + 1 <= KEEP_TOGETHER_ROWS  # short tables never split across pages
     for cell, text, width in zip(t.rows[0].cells, table.header, widths, strict=True):
         _fill_cell(cell, text, width, size, keep)
@@ -112,26 +127,66 @@ def _add_table(doc, table: Table) -> None:
         cells = t.add_row().cells
         for cell, text, width in zip(cells, row, widths, strict=True):
             _fill_cell(cell, text, width, size, keep and not last)
-    note = doc.add_paragraph(clean_text(table.note))
-    note.paragraph_format.space_before = Pt(3)
-    for r in note.runs:
-        r.font.size = Pt(8.5)
-        r.italic = True
+    _small(doc, " ".join(x for x in (table.note, table.source) if x))
 
 
 def _add_chart(doc, chart: Chart, result: AnalysisResult, options: BriefOptions) -> str:
+    _caption(doc, chart.caption)
     png, alt = render_png(chart.kind, result, options)
     doc.add_picture(io.BytesIO(png), width=CHART_WIDTH)
     pic_para = doc.paragraphs[-1]
     pic_para.alignment = WD_ALIGN_PARAGRAPH.CENTER
     pic_para.paragraph_format.keep_with_next = True
     _set_alt_text(doc.inline_shapes[-1], alt, chart.caption)
-    cap = doc.add_paragraph(clean_text(chart.caption))
-    cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for r in cap.runs:
-        r.italic = True
-        r.font.size = Pt(9)
+    _small(doc, chart.source)
     return alt
+
+
+def _page_setup(doc) -> None:
+    """A4 with 2 cm margins, text language en-GB (Word's spell checker and screen readers)."""
+    for sec in doc.sections:
+        sec.page_width, sec.page_height = Mm(210), Mm(297)
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(sec, side, Mm(20))
+    styles_el = doc.styles.element
+    rpr_default = styles_el.find(qn("w:docDefaults"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:docDefaults")
+        styles_el.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPrDefault"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPrDefault")
+        rpr_default.append(rpr)
+    inner = rpr.find(qn("w:rPr"))
+    if inner is None:
+        inner = OxmlElement("w:rPr")
+        rpr.append(inner)
+    lang = inner.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        inner.append(lang)
+    for attr in ("w:val", "w:eastAsia", "w:bidi"):
+        lang.set(qn(attr), "en-GB")
+    for style in doc.styles:
+        el = getattr(style, "element", None)
+        if el is None:
+            continue
+        for found in el.iter(qn("w:lang")):
+            found.set(qn("w:val"), "en-GB")
+
+
+def _blocks(doc, blocks, result: AnalysisResult, options: BriefOptions) -> None:
+    for b in blocks:
+        if isinstance(b, Para):
+            doc.add_paragraph(clean_text(b.text))
+        elif isinstance(b, Bullets):
+            style = "List Number" if b.numbered else "List Bullet"
+            for item in b.items:
+                doc.add_paragraph(clean_text(item), style=style)
+        elif isinstance(b, Chart):
+            _add_chart(doc, b, result, options)
+        else:
+            _add_table(doc, b)
 
 
 def build_document(
@@ -143,10 +198,11 @@ def build_document(
     styles = doc.styles
     styles["Normal"].font.name = "Arial"
     styles["Normal"].font.size = Pt(11)
-    sec = doc.sections[0]
-    for side in ("left_margin", "right_margin"):
-        setattr(sec, side, Inches(1))
-    _add_page_number(sec)
+    styles["Caption"].font.size = Pt(10)
+    styles["Caption"].font.bold = True
+    styles["Caption"].font.italic = False
+    _page_setup(doc)
+    _add_page_number(doc.sections[0])
 
     doc.add_paragraph(clean_text(brief.title), style="Title")
     sub = doc.add_paragraph(clean_text(brief.subtitle))
@@ -160,21 +216,13 @@ def build_document(
     doc.add_heading("Key messages", level=1)
     for m in brief.key_messages:
         doc.add_paragraph(clean_text(m.text), style="List Bullet")
+    _blocks(doc, brief.lead, result, options)
 
     for s in brief.sections:
-        if s.appendix and s.level == 1:
-            doc.add_page_break()
-        doc.add_heading(clean_text(s.heading), level=s.level)
-        for b in s.blocks:
-            if isinstance(b, Para):
-                doc.add_paragraph(clean_text(b.text))
-            elif isinstance(b, Bullets):
-                for item in b.items:
-                    doc.add_paragraph(clean_text(item), style="List Bullet")
-            elif isinstance(b, Chart):
-                _add_chart(doc, b, result, options)
-            else:
-                _add_table(doc, b)
+        heading = doc.add_heading(clean_text(s.heading), level=s.level)
+        if s.appendix and s.level == 1:  # a new page, without an empty break paragraph
+            heading.paragraph_format.page_break_before = True
+        _blocks(doc, s.blocks, result, options)
 
     _set_properties(doc, brief)
     return doc

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from ..core.progress import CancelFn, ProgressFn, check_cancelled, never_cancelled, no_progress
 from ..core.results import AnalysisResult
@@ -16,6 +17,7 @@ from .docx_writer import write_docx
 from .options import BriefOptions
 from .xlsx_writer import write_xlsx
 
+DEMO_SURVEY_NAME = "Resident Survey 2024 (fictional example data)"
 DOCX_NAME = "brief.docx"
 XLSX_NAME = "results.xlsx"
 
@@ -41,3 +43,13 @@ def export_all(
     xlsx_path = write_xlsx(brief, result, out / XLSX_NAME, options)
     progress(1.0, "Brief and results written")
     return {"docx": docx_path, "xlsx": xlsx_path}
+
+
+def results_document(result: AnalysisResult, options: BriefOptions) -> dict[str, Any]:
+    """results.json: the protected ``coprod-results/1`` document plus ``brief`` (the key
+    messages and recommendations as written, each with the terms it rests on)."""
+    from .suppression import protected_results
+
+    doc = protected_results(result, options)
+    doc["brief"] = build_brief(result, options).items()
+    return doc

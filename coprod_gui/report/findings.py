@@ -1,128 +1,317 @@
-"""Findings: the results turned into short, ranked, plain-English statements.
+"""Findings: the results turned into short, plain-English statements in one unit.
 
-Why: the brief, the window and the exports must say the same thing about the same number.
-Each :class:`Finding` carries its sentence, the number it rests on (as people say it), a
-strength word from a published rule of thumb (:data:`~.wording.RULE_SET`) and the evidence
-(which model, which term), so the technical appendix can show where every sentence came
-from. Wording is associational only ("goes with", "residents who ... are more likely"),
-never causal, and weak evidence is said as "no clear link".
+Why: the brief, the window and the exports must say the same thing about the same number,
+and no two statements may point different ways. So every link the body states is a gap in
+**percentage points of residents** from the participation models (through the stacked
+comparison, so both forms come from one model), a link enters the body only when it is
+*clear* (95% range excludes zero; Holm-corrected across the background terms) and
+*meaningful* (at least ``BriefOptions.min_points``), strength words come from one rule on
+that one unit (:func:`~.wording.points_strength`), and which form a driver matters more
+for is the comparison's verdict, never a reading of two separate numbers. The 0–100 index
+models stay a technical view (appendix and workbook) and are never compared in the body.
+
+Each :class:`Finding` carries its sentence, the one number it states, and the model terms
+it rests on, so results.json can trace every key message and recommendation.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..core.results import AnalysisResult, ModelResult, Term
 from ..core.survey.constructs import BY_NAME, DRIVERS, FORMS
 from .options import BriefOptions
-from .suppression import protect_level, term_hidden
+from .suppression import protect_level, protected_by, term_hidden
 from .wording import (
-    cohens_h,
-    d_strength,
+    BAND_WORDS,
+    DRIVER_WORDS,
+    FORM_DO,
+    FORM_EXAMPLES,
+    FORM_NOUN,
+    one_in,
     people_share,
     percent,
     points,
-    r_strength,
+    points_strength,
     sentence_case,
-    strength_rank,
 )
 
 NO_CLEAR_LINK = "no clear link"
 ALPHA = 0.05
-
-# What each form means, in everyday words.
-FORM_DO: dict[str, str] = {
-    "individual": "do things for themselves",
-    "collective": "act with others",
-}
-FORM_DO_LONG: dict[str, str] = {
-    "individual": "do things for themselves",
-    "collective": "act with others for their area",
-}
-FORM_NOUN: dict[str, str] = {
-    "individual": "doing things for themselves",
-    "collective": "acting with others",
-}
-FORM_EXAMPLES: dict[str, str] = {
-    "individual": "such as recycling, saving energy or keeping healthy",
-    "collective": "such as volunteering or joining a residents' group",
-}
-
-# (most favourable, least favourable, short name) for each driver.
-DRIVER_WORDS: dict[str, tuple[str, str, str]] = {
-    "efficacy": (
-        "feel most able to make a difference",
-        "feel least able",
-        "feeling able to make a difference",
-    ),
-    "consultation_satisfaction": (
-        "are most satisfied with how the council consults them",
-        "are least satisfied",
-        "satisfaction with how the council consults",
-    ),
-    "informed": ("feel best informed", "feel least informed", "feeling informed"),
-    "trust_council": ("trust the council most", "trust it least", "trust in the council"),
-    "area_satisfaction": (
-        "are most satisfied with their area",
-        "are least satisfied",
-        "satisfaction with the area",
-    ),
-}
-
-AGE_STEP = 10  # the brief speaks of 10-year differences (architecture.md)
-
+Z95 = 1.959963984540054
+AGE_FROM, AGE_TO = 30, 70  # the brief states age as residents aged 70 against 30
+AGE_SPAN = AGE_TO - AGE_FROM
 
 @dataclass
 class Finding:
-    """One statement of the brief and the evidence behind it."""
+    """One statement and the evidence behind it."""
 
-    key: str  # e.g. "level:individual", "driver:collective:efficacy", "compare:age"
-    kind: str  # "level", "gap", "driver", "control", "compare"
-    statement: str  # one plain-English sentence
-    number: str  # the number as said ("18 percentage points", "24%")
-    value: float | None  # the raw number behind ``number`` (same units)
-    strength: str  # Cohen word, "no clear link", or "" for a plain level
+    key: str  # "level:individual", "link:collective:efficacy", "story:efficacy", ...
+    kind: str  # "level", "gap", "link", "story", "compare", "none"
+    statement: str
+    number: str  # the one number it states, as printed ("48 percentage points", "24%")
+    value: float | None  # the raw number behind ``number``
+    strength: str  # points_strength word, "no clear link", or "" for a level
     clear: bool
-    evidence: str  # model and term, for the appendix
+    evidence: str  # where the number comes from, for the appendix and the workbook
     model: str | None = None
     term: str | None = None
     form: str | None = None
-    score: float = 0.0  # ranking key, higher first
+    score: float = 0.0  # evidence strength for ranking (the 95% range's end nearest zero)
+    meaningful: bool = False
+    firm: bool = False  # clear with the whole 95% range at or above the minimum gap
+    verdict: str | None = None
+    terms: list[str] = field(default_factory=list)
 
     @property
     def driver(self) -> str | None:
-        """The construct the finding is about ('efficacy', 'age', ...), if any."""
         return self.term.partition("=")[0] if self.term else None
 
 
 def is_clear(term: Term) -> bool:
-    """A link is clear when its 95% interval excludes zero and p < 0.05."""
+    """A model term is clear when its 95% interval excludes zero (technical view)."""
     vals = (term.estimate, term.ci_low, term.ci_high, term.p_value)
     if not all(v is not None and math.isfinite(v) for v in vals):
         return False
     return term.p_value < ALPHA and (term.ci_low > 0 or term.ci_high < 0)
 
 
-def _usable(model: ModelResult | None, options: BriefOptions) -> bool:
-    return model is not None and model.ok and model.n >= options.min_base and bool(model.terms)
-
-
-def _evidence(model_name: str, term_name: str, t: Term, unit: str) -> str:
-    p = "p < 0.001" if t.p_value < 0.001 else f"p = {t.p_value:.3f}"
-    return (
-        f"model '{model_name}', term '{term_name}': estimate {t.estimate:.2f} {unit} "
-        f"(95% CI {t.ci_low:.2f} to {t.ci_high:.2f}; {p})"
-    )
-
-
 def driver_phrase(name: str) -> str:
     """Short everyday name of a driver or control."""
     if name in DRIVER_WORDS:
         return DRIVER_WORDS[name][2]
-    if name == "age":
-        return "age"
     return BY_NAME[name].label.lower() if name in BY_NAME else name.replace("_", " ")
+
+
+def _usable(model: ModelResult | None, options: BriefOptions) -> bool:
+    return model is not None and model.ok and model.n >= options.min_base and bool(model.terms)
+
+
+# --------------------------------------------------------------------------- links
+
+
+@dataclass
+class Link:
+    """One term's gap in percentage points for one form, as the body states it."""
+
+    term: str
+    form: str
+    value: float  # points: drivers lowest->highest, age 70 vs 30, category vs reference
+    low: float
+    high: float
+    p: float  # Holm-adjusted for background terms
+    clear: bool
+    meaningful: bool
+    source: str
+
+
+def _scale_of(term: str) -> float:
+    return float(AGE_SPAN) if term.partition("=")[0] == "age" else 1.0
+
+
+def links(result: AnalysisResult, options: BriefOptions) -> dict[str, dict[str, Link]]:
+    """term -> form -> :class:`Link`, for drivers, age and categorical controls.
+
+    From the stacked comparison (one model for both forms) when it was fitted; otherwise
+    from the one form's participation model, Holm-corrected here across its background
+    terms. Terms resting on a group too small to show are left out.
+    """
+    from ..core.stats.comparison import holm_adjust
+
+    out: dict[str, dict[str, Link]] = {}
+
+    def keep(term: str) -> bool:
+        base = term.partition("=")[0]
+        return (
+            term != "const"
+            and base != "authority"
+            and not term_hidden(term, result, options)
+            and (base in DRIVERS or base == "age" or "=" in term)
+        )
+
+    for term, c in result.comparison.items():
+        if c.points is None or not keep(term):
+            continue
+        s = c.points
+        for form in FORMS:
+            if not _usable(result.participation.get(form), options):
+                continue
+            est = s.individual if form == "individual" else s.collective
+            se = s.individual_se if form == "individual" else s.collective_se
+            raw = s.individual_p if form == "individual" else s.collective_p
+            holm = s.individual_p_holm if form == "individual" else s.collective_p_holm
+            out.setdefault(term, {})[form] = _link(
+                term, form, est, se, raw if holm is None else holm, options, "comparison"
+            )
+    for form in FORMS:
+        part = result.participation.get(form)
+        if not _usable(part, options) or any(form in v for v in out.values()):
+            continue
+        assert part is not None
+        terms = {t: v for t, v in part.terms.items() if keep(t)}
+        background = holm_adjust(
+            {t: v.p_value for t, v in terms.items() if t.partition("=")[0] not in DRIVERS}
+        )
+        for t, v in terms.items():
+            p = background.get(t, v.p_value)
+            out.setdefault(t, {})[form] = _link(
+                t, form, v.estimate, v.std_error, p, options, f"participation:{form}"
+            )
+    return out
+
+
+def _link(
+    term: str, form: str, est: float, se: float, p: float, options: BriefOptions, source: str
+) -> Link:
+    k = _scale_of(term)
+    value, half = est * k, Z95 * se * k
+    ok = all(math.isfinite(v) for v in (value, half, p))
+    clear = ok and p < ALPHA and abs(value) > half
+    return Link(
+        term,
+        form,
+        value,
+        value - half,
+        value + half,
+        p if ok else math.nan,
+        clear,
+        clear and abs(round(value)) >= options.min_points,
+        source,
+    )
+
+
+def strong(link: Link) -> bool:
+    return link.clear and link.meaningful
+
+
+def firm(link: Link, options: BriefOptions) -> bool:
+    """Clear, and even the low end of the 95% range is at least the minimum gap: the bar
+    for a recommendation (a link can be clear and 9 points, yet plausibly 4)."""
+    return link.clear and min(abs(link.low), abs(link.high)) >= options.min_points
+
+
+def evidence_score(link: Link) -> float:
+    """How far the 95% range stays from zero: the size the evidence supports at least."""
+    return min(abs(link.low), abs(link.high)) if link.clear else 0.0
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def _group_words(construct: str, level: str) -> str:
+    if construct == "gender":
+        return f"{level} residents"
+    return f"residents in the '{level}' {driver_phrase(construct)} group"
+
+
+def _ref_words(construct: str, ref: str) -> str:
+    return f"{ref} residents" if construct == "gender" else f"those in the '{ref}' group"
+
+
+def link_sentence(link: Link, result: AnalysisResult) -> str:
+    """One sentence, one number: the link for one form."""
+    base, _, level = link.term.partition("=")
+    num = points(link.value)
+    more = "more" if link.value > 0 else "less"
+    act = FORM_DO[link.form]
+    if base in DRIVER_WORDS:
+        most, least, _ = DRIVER_WORDS[base]
+        return f"Residents who {most} are {num} {more} likely to {act} than those who {least}."
+    if base == "age":
+        return f"Residents aged {AGE_TO} are {num} {more} likely to {act} than those aged {AGE_FROM}."
+    part = result.participation.get(link.form)
+    ref = part.reference_levels.get(base, "the largest") if part is not None else "the largest"
+    return (
+        f"{sentence_case(_group_words(base, level))} are {num} {more} likely to {act} than "
+        f"{_ref_words(base, ref)}."
+    )
+
+
+def band_sentence(
+    driver: str, form: str, result: AnalysisResult, options: BriefOptions
+) -> str | None:
+    """'Among residents who feel they can make a difference, about 1 in 3 (33%) act with
+    others; among those who do not, about 1 in 10 (9%).' (observed shares, protected)."""
+    if driver not in BAND_WORDS:
+        return None
+    bands = protected_by(result, f"band:{driver}", form, options)
+    hi, lo = bands.get("higher"), bands.get("lower")
+    if not (hi and lo and hi.shown and lo.shown and hi.level and lo.level):
+        return None
+    if hi.level.percent is None or lo.level.percent is None:
+        return None
+    yes, no = BAND_WORDS[driver]
+    return (
+        f"Among residents who {yes}, {one_in(hi.level.percent)} ({percent(hi.level.percent)}) "
+        f"{FORM_DO[form]}; among those who {no}, {one_in(lo.level.percent)} "
+        f"({percent(lo.level.percent)})."
+    )
+
+
+def verdict_sentence(term: str, verdict: str, per: dict[str, Link]) -> str:
+    """What the comparison says, in words that agree with the numbers beside it."""
+    i, c = per.get("individual"), per.get("collective")
+    if verdict in FORMS:
+        return f"The link is stronger for {FORM_NOUN[verdict]}."
+    if verdict == "opposite":
+        return "It goes opposite ways for the two forms."
+    if i is not None and c is not None and strong(i) and strong(c):
+        bigger = "collective" if abs(c.value) > abs(i.value) else "individual"
+        if abs(round(c.value)) != abs(round(i.value)):
+            return (
+                f"The gap looks larger for {FORM_NOUN[bigger]}, but allowing for how common "
+                "each form is, the link is no stronger for one than the other."
+            )
+        return "The link is much the same for both forms."
+    return "We cannot say it is stronger for one form than the other."
+
+
+def _story(
+    term: str, per: dict[str, Link], verdict: str, result: AnalysisResult, options: BriefOptions
+) -> str:
+    """A driver's body bullet: the observed groups, the adjusted gaps, the verdict."""
+    base = term.partition("=")[0]
+    shown = [lk for lk in per.values() if strong(lk)]
+    lead = max(shown, key=lambda lk: abs(lk.value)) if shown else None
+    if verdict in FORMS and verdict in per and strong(per[verdict]):
+        lead = per[verdict]
+    parts: list[str] = []
+    band = band_sentence(base, lead.form, result, options) if lead is not None else None
+    if band:
+        parts.append(band)
+    gaps = []
+    for lk in sorted(per.values(), key=lambda lk: lk is not lead):
+        if strong(lk):
+            gaps.append(
+                f"{points(lk.value)} {'more' if lk.value > 0 else 'less'} for {FORM_NOUN[lk.form]}"
+            )
+        else:
+            gaps.append(f"no clear gap of {points(options.min_points)} for {FORM_NOUN[lk.form]}")
+    if base in DRIVER_WORDS:
+        most, least, _ = DRIVER_WORDS[base]
+        who = f"Comparing residents who {most} with those who {least}"
+    elif base == "age":
+        who = f"Comparing residents aged {AGE_TO} with those aged {AGE_FROM}"
+    else:
+        part = next(iter(result.participation.values()), None)
+        ref = part.reference_levels.get(base, "the largest") if part is not None else "the largest"
+        who = (
+            f"Comparing {_group_words(base, term.partition('=')[2])} with "
+            f"{_ref_words(base, ref)}"
+        )
+    parts.append(f"{who}, other answers alike, the chance of taking part is {' and '.join(gaps)}.")
+    parts.append(verdict_sentence(term, verdict, per))
+    return " ".join(parts)
+
+
+# --------------------------------------------------------------------------- build
+
+
+def how_often(threshold: str) -> str:
+    """'at least sometimes' for the threshold 'sometimes' (never 'regularly')."""
+    t = (threshold or "sometimes").strip().lower()
+    return t if t.startswith("at least") else f"at least {t}"
 
 
 def _level_findings(result: AnalysisResult, options: BriefOptions) -> list[Finding]:
@@ -136,270 +325,155 @@ def _level_findings(result: AnalysisResult, options: BriefOptions) -> list[Findi
         shown[form] = lv.percent
         out.append(
             Finding(
-                key=f"level:{form}",
-                kind="level",
-                statement=(
-                    f"{sentence_case(people_share(lv.percent))} regularly {FORM_DO_LONG[form]}, "
-                    f"{FORM_EXAMPLES[form]}."
-                ),
-                number=percent(lv.percent),
-                value=lv.percent,
-                strength="",
-                clear=True,
-                evidence=(
-                    f"levels['{form}']: {lv.percent:.1f}% (95% interval {lv.ci_low:.1f} to "
-                    f"{lv.ci_high:.1f}), base {lv.base}"
-                    if lv.ci_low is not None and lv.ci_high is not None
-                    else f"levels['{form}']: {lv.percent:.1f}%, base {lv.base}"
-                ),
+                f"level:{form}",
+                "level",
+                f"{sentence_case(people_share(lv.percent))} {FORM_DO[form]} "
+                f"{how_often(result.threshold)}, {FORM_EXAMPLES[form]}.",
+                percent(lv.percent),
+                lv.percent,
+                "",
+                True,
+                f"levels.{form}: {lv.percent:.1f}% of {lv.base:,} residents",
                 form=form,
                 score=100 - i,
             )
         )
     if len(shown) == 2:
-        ind, col = shown["individual"], shown["collective"]
-        gap = ind - col
-        h = cohens_h(ind, col)
         li, lc = result.levels["individual"], result.levels["collective"]
-        overlap = not (
-            None not in (li.ci_low, li.ci_high, lc.ci_low, lc.ci_high)
-            and (li.ci_low > lc.ci_high or lc.ci_low > li.ci_high)
+        gap = shown["individual"] - shown["collective"]
+        clear = None not in (li.ci_low, li.ci_high, lc.ci_low, lc.ci_high) and (
+            li.ci_low > lc.ci_high or lc.ci_low > li.ci_high  # type: ignore[operator]
         )
-        clear = not overlap and abs(gap) >= 0.5
-        if not clear:
-            statement = (
-                "About as many residents act with others as do things for themselves "
-                f"(a gap of {points(gap)})."
-            )
-        elif gap > 0:
-            statement = (
-                "More residents do things for themselves than act with others: "
-                f"a gap of {points(gap)}."
-            )
-        else:
-            statement = (
-                "More residents act with others than do things for themselves: "
-                f"a gap of {points(gap)}."
-            )
+        more, fewer = ("individual", "collective") if gap > 0 else ("collective", "individual")
+        statement = (
+            f"More residents {FORM_DO[more]} than {FORM_DO[fewer]}: a gap of {points(gap)}."
+            if clear
+            else f"About as many residents {FORM_DO['collective']} as {FORM_DO['individual']}."
+        )
         out.append(
             Finding(
-                key="gap:levels",
-                kind="gap",
-                statement=statement,
-                number=points(gap),
-                value=gap,
-                strength=d_strength(h) if clear else NO_CLEAR_LINK,
-                clear=clear,
-                evidence=(
-                    f"levels: individual {ind:.1f}% minus collective {col:.1f}% = {gap:.1f} "
-                    f"percentage points; Cohen's h = {h:.2f}; 95% intervals "
-                    + ("overlap" if overlap else "do not overlap")
-                ),
+                "gap:levels",
+                "gap",
+                statement,
+                points(gap) if clear else "",
+                gap,
+                points_strength(gap) if clear else NO_CLEAR_LINK,
+                bool(clear),
+                f"levels: individual {shown['individual']:.1f}% minus collective "
+                f"{shown['collective']:.1f}%; 95% ranges "
+                + ("do not overlap" if clear else "overlap"),
                 score=90,
-            )
-        )
-    return out
-
-
-def pp_h(level: float, gap: float) -> float:
-    """Cohen's h of a percentage-point gap centred on the observed level (clipped to 0–100)."""
-    lo = min(max(level - gap / 2, 0.0), 100.0)
-    hi = min(max(level + gap / 2, 0.0), 100.0)
-    return cohens_h(hi, lo)
-
-
-def _driver_statement(name: str, form: str, number: str, up: bool, pp: bool) -> str:
-    act = FORM_DO[form]
-    if name in DRIVER_WORDS:
-        most, least, _ = DRIVER_WORDS[name]
-        if pp:
-            return (
-                f"Residents who {most} are {number} {'more' if up else 'less'} likely to "
-                f"{act} than those who {least}."
-            )
-        return (
-            f"Residents who {most} score {number} {'higher' if up else 'lower'} on "
-            f"{FORM_NOUN[form]} than those who {least}."
-        )
-    if name == "age":
-        who = "Older" if up else "Younger"
-        if pp:
-            return f"{who} residents are more likely to {act}: {number} for every {AGE_STEP} years."
-        return f"{who} residents score higher on {FORM_NOUN[form]}: {number} for every {AGE_STEP} years."
-    return f"{sentence_case(driver_phrase(name))} goes with {'more' if up else 'less'} {FORM_NOUN[form]} ({number})."
-
-
-def _group_words(construct: str, level: str) -> str:
-    """'Female residents' for gender; "Residents in the 'Renting' group" otherwise."""
-    if construct == "gender":
-        return f"{level} residents"
-    return f"Residents in the '{level}' {driver_phrase(construct)} group"
-
-
-def _driver_findings(result: AnalysisResult, options: BriefOptions) -> list[Finding]:
-    out: list[Finding] = []
-    for form in FORMS:
-        model = result.models.get(form)
-        if not _usable(model, options):
-            continue
-        assert model is not None
-        part = result.participation.get(form)
-        part_ok = _usable(part, options)
-        sd_y = (result.indices.get(form).sd if result.indices.get(form) else None) or None
-        for name, t in model.terms.items():
-            if (
-                name == "const"
-                or name.startswith("authority=")
-                or term_hidden(name, result, options)
-            ):
-                continue
-            base = name.partition("=")[0]
-            categorical = "=" in name
-            if not categorical and base not in DRIVERS and base != "age":
-                continue
-            clear = is_clear(t)
-            scale = AGE_STEP if base == "age" else 1.0
-            if categorical:
-                std = t.estimate / sd_y if sd_y else None
-                strength = d_strength(std)
-            else:
-                std = t.std_estimate
-                strength = r_strength(std)
-            # The number: percentage points from the participation model when it agrees.
-            pt = part.terms.get(name) if part_ok and part is not None else None
-            use_pp = (
-                pt is not None
-                and not categorical
-                and is_clear(pt)
-                and math.copysign(1, pt.estimate) == math.copysign(1, t.estimate)
-            )
-            if use_pp and pt is not None:
-                value = pt.estimate * scale
-                number = points(value)
-                level = result.levels.get(form)
-                if level is not None and level.percent is not None:
-                    # Cohen's h between the shares expected at either end, centred on the level.
-                    std = pp_h(level.percent, value)
-                    strength = d_strength(std)
-            else:
-                value = t.estimate * scale
-                number = points(value, "points")
-            up = t.estimate > 0
-            if categorical:
-                ref = model.reference_levels.get(base, "the reference group")
-                level = name.partition("=")[2]
-                statement = (
-                    f"{_group_words(base, level)} score {number} "
-                    f"{'higher' if up else 'lower'} on {FORM_NOUN[form]} than "
-                    f"{f'{ref} residents' if base == 'gender' else f'those in the {ref!r} group'}."
-                    if clear
-                    else f"There is no clear link between {driver_phrase(base)} ('{level}' "
-                    f"against '{ref}') and {FORM_NOUN[form]}."
-                )
-            elif clear:
-                statement = _driver_statement(base, form, number, up, use_pp)
-            else:
-                statement = (
-                    f"There is no clear link between {driver_phrase(base)} and {FORM_NOUN[form]}."
-                )
-            evidence = _evidence(form, name, t, "index points")
-            if use_pp and pt is not None:
-                evidence += "; " + _evidence(f"participation:{form}", name, pt, "percentage points")
-            std_abs = abs(std) if std is not None and math.isfinite(std) else 0.0
-            out.append(
-                Finding(
-                    key=f"{'control' if categorical else 'driver'}:{form}:{name}",
-                    kind="control" if categorical else "driver",
-                    statement=statement,
-                    number=number,
-                    value=value,
-                    strength=strength if clear else NO_CLEAR_LINK,
-                    clear=clear,
-                    evidence=evidence,
-                    model=form,
-                    term=name,
-                    form=form,
-                    score=(
-                        (10 * strength_rank(strength) + std_abs + (5 if not categorical else 0))
-                        if clear
-                        else std_abs / 10
-                    ),
-                )
-            )
-    return out
-
-
-def _compare_findings(result: AnalysisResult, options: BriefOptions) -> list[Finding]:
-    out: list[Finding] = []
-    models_ok = all(_usable(result.models.get(f), options) for f in FORMS)
-    if not models_ok:
-        return out
-    sds = [result.indices[f].sd for f in FORMS if f in result.indices]
-    pooled = (
-        math.sqrt(sum(s * s for s in sds) / len(sds))
-        if len(sds) == 2 and all(s is not None and s > 0 for s in sds)
-        else None
-    )
-    for name, c in result.comparison.items():
-        base = name.partition("=")[0]
-        if "=" in name or (base not in DRIVERS and base != "age"):
-            continue
-        scale = AGE_STEP if base == "age" else 1.0
-        diff = c.difference * scale
-        finite = all(math.isfinite(v) for v in (c.difference, c.p_value, c.ci_low, c.ci_high))
-        clear = finite and c.p_value < ALPHA and (c.ci_low > 0 or c.ci_high < 0)
-        d = c.difference / pooled if pooled else None
-        phrase = driver_phrase(base)
-        if clear:
-            stronger, weaker = (
-                ("acting with others", "doing things for themselves")
-                if diff > 0
-                else ("doing things for themselves", "acting with others")
-            )
-            if base == "age":
-                statement = (
-                    f"Age goes with {stronger} more than with {weaker}: a difference of "
-                    f"{points(diff, 'points')} on the 0 to 100 scores for every {AGE_STEP} years."
-                )
-            else:
-                statement = (
-                    f"{sentence_case(phrase)} goes with {stronger} more than with {weaker}: "
-                    f"a difference of {points(diff, 'points')} on the 0 to 100 scores."
-                )
-        else:
-            statement = (
-                f"{sentence_case(phrase)} goes with both forms to a similar degree "
-                "(no clear difference)."
-            )
-        p = "p < 0.001" if c.p_value < 0.001 else f"p = {c.p_value:.3f}"
-        out.append(
-            Finding(
-                key=f"compare:{name}",
-                kind="compare",
-                statement=statement,
-                number=points(diff, "points"),
-                value=diff,
-                strength=d_strength(d) if clear else NO_CLEAR_LINK,
-                clear=clear,
-                evidence=(
-                    f"comparison['{name}']: collective {c.collective:.2f} minus individual "
-                    f"{c.individual:.2f} = {c.difference:.2f} index points (95% CI "
-                    f"{c.ci_low:.2f} to {c.ci_high:.2f}; {p})"
-                ),
-                model="comparison",
-                term=name,
-                score=(10 * strength_rank(d_strength(d)) + abs(d or 0)) if clear else 0.0,
+                meaningful=bool(clear),
             )
         )
     return out
 
 
 def build_findings(result: AnalysisResult, options: BriefOptions | None = None) -> list[Finding]:
-    """All findings, ranked: levels first, then clear links by strength, then the rest."""
+    """Levels, then each form's links (strongest evidence first), then the stories."""
     options = options or BriefOptions()
-    found = [
-        *_level_findings(result, options),
-        *_driver_findings(result, options),
-        *_compare_findings(result, options),
-    ]
+    found = _level_findings(result, options)
+    all_links = links(result, options)
+    for term, per in all_links.items():
+        c = result.comparison.get(term)
+        verdict = c.verdict if c is not None and c.points is not None else None
+        for form, lk in per.items():
+            found.append(
+                Finding(
+                    f"link:{form}:{term}",
+                    "link",
+                    link_sentence(lk, result)
+                    if lk.clear
+                    else f"There is no clear link between {driver_phrase(term.partition('=')[0])} "
+                    f"and {FORM_NOUN[form]}.",
+                    points(lk.value),
+                    lk.value,
+                    points_strength(lk.value) if lk.clear else NO_CLEAR_LINK,
+                    lk.clear,
+                    f"{lk.source}: {lk.value:+.1f} percentage points (95% range "
+                    f"{lk.low:+.1f} to {lk.high:+.1f})",
+                    model=lk.source,
+                    term=term,
+                    form=form,
+                    score=evidence_score(lk) if strong(lk) else 0.0,
+                    meaningful=lk.meaningful,
+                    firm=firm(lk, options),
+                    verdict=verdict,
+                    terms=[term],
+                )
+            )
+        if any(strong(lk) for lk in per.values()):
+            found.append(
+                Finding(
+                    f"story:{term}",
+                    "story",
+                    _story(term, per, verdict or "similar", result, options),
+                    "",
+                    None,
+                    points_strength(max((lk.value for lk in per.values() if strong(lk)), key=abs)),
+                    True,
+                    "; ".join(
+                        f"{lk.form} {lk.value:+.1f} points ({lk.low:+.1f} to {lk.high:+.1f})"
+                        for lk in per.values()
+                    )
+                    + (f"; verdict {verdict}" if verdict else ""),
+                    term=term,
+                    score=max(evidence_score(lk) for lk in per.values() if strong(lk)),
+                    meaningful=True,
+                    verdict=verdict,
+                    terms=[term],
+                )
+            )
     return sorted(found, key=lambda f: (-f.score, f.key))
+
+
+def plain_view(result: AnalysisResult, options: BriefOptions | None = None) -> dict:
+    """The Results tab's plain view of the links, from the same findings as the brief.
+
+    Returns ``{"headers": [...], "rows": [[...]], "tips": [...]}``: one row per driver (and
+    age), a cell per form in percentage points (or "no clear link" / "under 5 points"), and
+    which form it goes with more (the comparison's verdict), so screen and paper agree.
+    """
+    options = options or BriefOptions()
+    all_links = links(result, options)
+    rows: list[list[str]] = []
+    tips: list[str | None] = []
+    words = {
+        "individual": "more with doing things for themselves",
+        "collective": "more with acting with others",
+        "opposite": "opposite ways",
+        "similar": "no clear difference",
+    }
+    for term in [*result.drivers, "age"]:
+        per = all_links.get(term)
+        if not per:
+            continue
+        cells = []
+        for form in FORMS:
+            lk = per.get(form)
+            if lk is None:
+                cells.append("not estimated")
+            elif not lk.clear:
+                cells.append(NO_CLEAR_LINK)
+            elif not lk.meaningful:
+                cells.append(f"under {points(options.min_points)}")
+            else:
+                cells.append(f"{'+' if lk.value > 0 else '−'}{points(lk.value)}")
+        c = result.comparison.get(term)
+        verdict = c.verdict if c is not None and c.points is not None else ""
+        label = (
+            f"Age ({AGE_TO} against {AGE_FROM})" if term == "age" else sentence_case(driver_phrase(term))
+        )
+        rows.append([label, *cells, words.get(verdict, "–")])
+        tips.append(
+            "Difference in the chance of taking part, in percentage points, between the least "
+            "and the most favourable answer, other answers alike."
+        )
+    for missing in result.drivers_not_mapped:
+        rows.append([sentence_case(driver_phrase(missing)), "not in this survey", "not in this survey", "–"])
+        tips.append(None)
+    return {
+        "headers": ["Driver", "Individual", "Collective", "Goes with more"],
+        "rows": rows,
+        "tips": tips,
+    }

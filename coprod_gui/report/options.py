@@ -16,11 +16,18 @@ class BriefOptions:
 
     ``min_base``: figures resting on fewer respondents than this are never shown (UK secure
     research settings use 10). ``caution_base``: figures on fewer than this carry a caution.
+    ``min_points``: the smallest gap (percentage points, over a driver's range) the body
+    reports as a finding or bases a recommendation on. ``survey_name``, ``fieldwork``,
+    ``council_name`` and ``contact`` are the context a published statistic carries; the
+    brief never shows a file or sheet name in their place.
     """
 
     council_name: str | None = None
     title: str | None = None
     survey_name: str | None = None
+    fieldwork: str | None = None  # e.g. "September to November 2026"
+    contact: str | None = None  # e.g. "Policy team, policy@council.gov.uk"
+    min_points: float = 5.0
     min_base: int = 10
     caution_base: int = 50
     include_appendix: bool = True

@@ -4,52 +4,57 @@ Why: councillors read "about 1 in 4 residents (24%)" and "5 percentage points" f
 than "0.24" or "β = 0.31". Every number in the brief's body goes through this module, so
 the same value is always written the same way in the text, the tables and the charts.
 
-Strength words follow published rules of thumb, named in the brief's appendix
-(:data:`RULE_SET`): Cohen (1988) for standardised effects.
+Strength words follow one rule on one unit, named in the brief's appendix
+(:data:`RULE_SET`): the gap in percentage points as printed.
 """
 
 from __future__ import annotations
 
 import math
 
-# Simple fractions people use, as (numerator, denominator).
+# Simple fractions people use, as (numerator, denominator): "about 1 in 20", "about 19 in 20".
 _FRACTIONS: tuple[tuple[int, int], ...] = (
+    (1, 20),
+    (1, 15),
     (1, 10),
     (1, 8),
     (1, 6),
     (1, 5),
     (1, 4),
+    (3, 10),
     (1, 3),
     (2, 5),
     (1, 2),
     (3, 5),
     (2, 3),
+    (7, 10),
     (3, 4),
     (4, 5),
+    (5, 6),
     (9, 10),
+    (19, 20),
 )
 
-# Cohen (1988): correlation-type effects (standardised slopes) small .10, medium .30, large .50.
-R_SMALL, R_MEDIUM, R_LARGE = 0.10, 0.30, 0.50
-# Cohen (1988): standardised mean differences d small .2, medium .5, large .8;
-# the same cut-offs for h, the difference between two proportions (arcsine scale).
-D_SMALL, D_MEDIUM, D_LARGE = 0.20, 0.50, 0.80
-
+# Strength words, one rule on one unit: the size of a gap in percentage points, read from
+# the rounded number the brief prints (so neighbouring values always get the same word).
+STRENGTH_CUTS: tuple[tuple[int, str], ...] = ((20, "large"), (10, "moderate"), (5, "small"))
 STRENGTH_WORDS: tuple[str, ...] = ("very small", "small", "moderate", "large")
 
+# Cohen (1988): the cut-offs of the technical view (standardised index-model slopes).
+R_SMALL, R_MEDIUM, R_LARGE = 0.10, 0.30, 0.50
+D_SMALL, D_MEDIUM, D_LARGE = 0.20, 0.50, 0.80
+
 RULE_SET = (
-    "Strength words follow Cohen (1988), Statistical Power Analysis for the Behavioral "
-    "Sciences. For a driver, the standardised slope from the index model is read like a "
-    "correlation: under 0.10 'very small', 0.10 to 0.29 'small', 0.30 to 0.49 'moderate', "
-    "0.50 or more 'large'. For a difference between groups or between the two forms, the "
-    "difference in index points is divided by the spread (standard deviation) of the index "
-    "(Cohen's d), and a gap between two percentages is converted to Cohen's h; both use "
-    "0.20 'small', 0.50 'moderate' and 0.80 'large', and 'very small' below 0.20. When a "
-    "link is stated in percentage points (from the participation model), its strength is "
-    "Cohen's h between the shares expected at the least and the most favourable answer, "
-    "centred on the observed share. A link is "
-    "called clear only when its 95% confidence interval excludes zero (p < 0.05); otherwise "
-    "the brief says there is 'no clear link'."
+    "Every link in the body is a gap in percentage points: the difference in the share "
+    "of residents expected to take part between the least and the most favourable answer "
+    "(for age, per 10 years; for a background group, against the largest group), from the "
+    "participation models with everything else as observed. A link is clear when its 95% "
+    "range excludes zero (for background questions after a Holm correction for the number "
+    "tested) and meaningful when it is at least the brief's minimum (5 points unless set "
+    "otherwise); only clear, meaningful links enter the body. Strength words are read from "
+    "the rounded gap: under 5 points 'very small', 5 to 9 'small', 10 to 19 'moderate', "
+    "20 or more 'large'. The index models' standardised slopes (technical view only) "
+    "follow Cohen (1988): 0.10 small, 0.30 moderate, 0.50 large."
 )
 
 
@@ -66,13 +71,13 @@ def whole(n: float | int) -> str:
 
 
 def one_in(value: float) -> str:
-    """'about 1 in 4' for 24%; 'almost all' / 'very few' at the extremes."""
+    """'about 1 in 4' for 24%, 'about 1 in 20' for 5%, 'about 19 in 20' for 95%;
+    'nearly all' from 97% and 'very few' under 3%."""
     if value >= 97:
-        return "almost all"
+        return "nearly all"
     if value < 3:
         return "very few"
-    share = value / 100
-    num, den = min(_FRACTIONS, key=lambda f: (abs(f[0] / f[1] - share), f[1]))
+    num, den = min(_FRACTIONS, key=lambda f: (abs(100 * f[0] / f[1] - value), f[1]))
     if (num, den) == (1, 2):
         return "about half of"
     return f"about {num} in {den}"
@@ -129,6 +134,14 @@ def cohens_h(p1: float, p2: float) -> float:
     return 2 * math.asin(math.sqrt(a)) - 2 * math.asin(math.sqrt(b))
 
 
+def points_strength(value: float | None) -> str:
+    """Strength word for a gap in percentage points, from the number as printed."""
+    if value is None or not math.isfinite(value):
+        return "unknown"
+    shown = abs(round(value))
+    return next((word for cut, word in STRENGTH_CUTS if shown >= cut), "very small")
+
+
 def strength_rank(word: str) -> int:
     """0 for 'no clear link' or unknown, up to 4 for 'large' (for ranking findings)."""
     return STRENGTH_WORDS.index(word) + 1 if word in STRENGTH_WORDS else 0
@@ -144,3 +157,45 @@ def join_words(words: list[str]) -> str:
 def sentence_case(text: str) -> str:
     """Capitalise only the first letter (``str.capitalize`` would lower council names)."""
     return text[:1].upper() + text[1:] if text else text
+
+
+# --------------------------------------------------------------------------- words
+
+FORM_DO: dict[str, str] = {"individual": "do things for themselves", "collective": "act with others"}
+FORM_NOUN: dict[str, str] = {
+    "individual": "doing things for themselves",
+    "collective": "acting with others",
+}
+FORM_EXAMPLES: dict[str, str] = {
+    "individual": "such as recycling, saving energy or keeping healthy",
+    "collective": "such as volunteering or joining a residents' group",
+}
+
+# (most favourable, least favourable, short name) for each driver.
+DRIVER_WORDS: dict[str, tuple[str, str, str]] = {
+    "efficacy": (
+        "feel most able to make a difference",
+        "feel least able",
+        "feeling able to make a difference",
+    ),
+    "consultation_satisfaction": (
+        "are most satisfied with how the council consults them",
+        "are least satisfied",
+        "satisfaction with how the council consults",
+    ),
+    "informed": ("feel best informed", "feel least informed", "feeling informed"),
+    "trust_council": ("trust the council most", "trust it least", "trust in the council"),
+    "area_satisfaction": (
+        "are most satisfied with their area",
+        "are least satisfied",
+        "satisfaction with the area",
+    ),
+}
+# The two plain groups of a driver's answers (above / below the middle of the scale).
+BAND_WORDS: dict[str, tuple[str, str]] = {
+    "efficacy": ("feel they can make a difference", "do not"),
+    "consultation_satisfaction": ("are satisfied with how the council consults them", "are not"),
+    "informed": ("feel well informed", "do not"),
+    "trust_council": ("trust the council", "do not"),
+    "area_satisfaction": ("are satisfied with their area", "are not"),
+}

@@ -10,16 +10,12 @@ formula (every string cell is written as text; risky ones also get Excel's quote
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import APP_NAME
 from ..core.io.files import atomic_write
@@ -29,7 +25,7 @@ from ..core.survey.constructs import BY_NAME, FORMS
 from .brief import Brief
 from .charts import FORM_LABEL, levels_rows
 from .options import BriefOptions
-from .sanitize import excel_text, looks_like_formula
+from .sanitize import excel_text
 from .suppression import (
     HIDDEN,
     base_text,
@@ -43,74 +39,16 @@ from .suppression import (
     term_hidden,
 )
 from .wording import whole
-
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-HEADER_FONT = Font(bold=True)
-PCT_FORMAT = "0.0"
-EST_FORMAT = "0.00"
-P_FORMAT = "0.000"
-COUNT_FORMAT = "#,##0"
-MAX_WIDTH = 70
-
-
-class _Sheet:
-    """Writes rows into one worksheet, every value through :meth:`put`."""
-
-    def __init__(self, ws: Worksheet, notes: list[str]) -> None:
-        self.ws = ws
-        self.row = 0
-        self.notes = notes
-        self.widths: dict[int, int] = {}
-
-    def put(self, row: int, col: int, value: Any, fmt: str | None = None) -> None:
-        cell = self.ws.cell(row=row, column=col)
-        if value is None or (isinstance(value, float) and not math.isfinite(value)):
-            return
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            text, cut = excel_text(value)
-            if cut:
-                self.notes.append(
-                    f"A text on sheet '{self.ws.title}' (cell {cell.coordinate}) was longer "
-                    "than Excel's 32,767-character limit and was cut."
-                )
-            cell.value = text
-            cell.data_type = "s"  # never a formula, whatever the text starts with
-            if looks_like_formula(text):
-                cell.quotePrefix = True
-            width = max((len(line) for line in text.splitlines() or [""]), default=0)
-        else:
-            cell.value = value
-            if fmt:
-                cell.number_format = fmt
-            width = len(f"{value:,.2f}") if isinstance(value, float) else len(f"{value:,}")
-        self.widths[col] = max(self.widths.get(col, 0), min(width, MAX_WIDTH))
-
-    def append(self, values: list[Any], fmts: list[str | None] | None = None) -> int:
-        self.row += 1
-        for i, v in enumerate(values, start=1):
-            self.put(self.row, i, v, (fmts or [None] * len(values))[i - 1] if fmts else None)
-        return self.row
-
-    def header(self, names: list[str]) -> None:
-        r = self.append(names)
-        for i in range(1, len(names) + 1):
-            c = self.ws.cell(row=r, column=i)
-            c.font = HEADER_FONT
-            c.fill = HEADER_FILL
-            c.alignment = Alignment(wrap_text=True, vertical="top")
-        self.ws.freeze_panes = self.ws.cell(row=r + 1, column=1)
-
-    def finish(self) -> None:
-        for col, w in self.widths.items():
-            self.ws.column_dimensions[get_column_letter(col)].width = max(10, w + 2)
-        for row in self.ws.iter_rows():
-            for c in row:
-                if isinstance(c.value, str) and len(c.value) > MAX_WIDTH:
-                    c.alignment = Alignment(wrap_text=True, vertical="top")
-
-
-def _num(v: float | None) -> float | None:
-    return float(v) if v is not None and math.isfinite(v) else None
+from .xlsx_base import COUNT_FORMAT, EST_FORMAT, P_FORMAT, PCT_FORMAT, _num, _Sheet
+from .xlsx_front import (
+    SHEETS,
+    _contents,
+    _cover,
+    _evidence_sheet,
+    _links_sheet,
+    _notes_sheet,
+    _summary_sheet,
+)
 
 
 def _level_row(
@@ -208,43 +146,54 @@ def _levels_sheet(sh: _Sheet, result: AnalysisResult, options: BriefOptions) -> 
                 ),
                 LEVEL_FMTS,
             )
-    _levels_chart(sh, result, options)
 
 
-def _levels_chart(sh: _Sheet, result: AnalysisResult, options: BriefOptions) -> None:
-    """A native bar chart of the shown levels, from a small table beside the data."""
-    labels, values, _notes = levels_rows(result, options)
-    col0 = 11  # column K
-    top = 1
-    sh.put(top, col0, "Chart data")
-    sh.put(top, col0 + 1, FORM_LABEL["individual"])
-    sh.put(top, col0 + 2, FORM_LABEL["collective"])
-    for c in range(col0, col0 + 3):
-        sh.ws.cell(row=top, column=c).font = HEADER_FONT
-    for i, lab in enumerate(labels, start=1):
-        sh.put(top + i, col0, lab)
-        for j, form in enumerate(FORMS, start=1):
-            lv = values[form][i - 1]
-            if lv is not None and lv.percent is not None:
-                sh.put(top + i, col0 + j, float(lv.percent), PCT_FORMAT)
+def _chart_sheet(sh: _Sheet, result: AnalysisResult, options: BriefOptions) -> None:
+    """Figure: a native bar chart of the shown levels over its own small table.
+
+    Readable without colour: one series solid dark, the other hatched light, both
+    outlined in black, with the values printed on the bars.
+    """
+    from openpyxl.chart.label import DataLabelList
+    from openpyxl.chart.shapes import GraphicalProperties
+    from openpyxl.drawing.fill import ColorChoice, PatternFillProperties
+
+    labels, values, notes = levels_rows(result, options)
+    for n in notes:
+        sh.note(n)
+    sh.header(["Group", FORM_LABEL["individual"], FORM_LABEL["collective"]], "ChartData")
+    top = sh.header_row or 1
+    for i, lab in enumerate(labels):
+        row = [lab]
+        for form in FORMS:
+            lv = values[form][i]
+            row.append(float(lv.percent) if lv is not None and lv.percent is not None else None)
+        sh.append(row, [None, PCT_FORMAT, PCT_FORMAT])
     chart = BarChart()
     chart.type = "bar"
-    chart.title = "Share who do at least one activity regularly (%)"
+    chart.title = "Share taking part in each form (%)"
     chart.y_axis.title = "%"
     chart.y_axis.scaling.min = 0
     chart.y_axis.scaling.max = 100
-    data = Reference(
-        sh.ws, min_col=col0 + 1, max_col=col0 + 2, min_row=top, max_row=top + len(labels)
-    )
-    cats = Reference(sh.ws, min_col=col0, min_row=top + 1, max_row=top + len(labels))
+    data = Reference(sh.ws, min_col=2, max_col=3, min_row=top, max_row=top + len(labels))
+    cats = Reference(sh.ws, min_col=1, min_row=top + 1, max_row=top + len(labels))
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(cats)
     chart.height = 4 + 0.9 * len(labels)
     chart.width = 18
-    for s, colour in zip(chart.series, ("0072B2", "D55E00"), strict=False):
-        s.graphicalProperties.solidFill = colour
-        s.graphicalProperties.line.solidFill = colour
-    sh.ws.add_chart(chart, f"{get_column_letter(col0)}{top + len(labels) + 3}")
+    chart.dataLabels = DataLabelList()
+    chart.dataLabels.showVal = True
+    for k, s in enumerate(chart.series):
+        gp = GraphicalProperties()
+        if k == 0:
+            gp.solidFill = "1F3864"
+        else:
+            gp.pattFill = PatternFillProperties(
+                prst="wdUpDiag", fgClr=ColorChoice(srgbClr="D55E00"), bgClr=ColorChoice(srgbClr="FFFFFF")
+            )
+        gp.line.solidFill = "000000"
+        s.graphicalProperties = gp
+    sh.ws.add_chart(chart, f"E{top}")
 
 
 def _model_rows(
@@ -270,21 +219,7 @@ def _model_rows(
                 m.n,
                 m.method,
             ],
-            [
-                None,
-                None,
-                None,
-                None,
-                EST_FORMAT,
-                EST_FORMAT,
-                EST_FORMAT,
-                EST_FORMAT,
-                P_FORMAT,
-                EST_FORMAT,
-                None,
-                COUNT_FORMAT,
-                None,
-            ],
+            [None] * 4 + [EST_FORMAT] * 4 + [P_FORMAT, EST_FORMAT, None, COUNT_FORMAT, None],
         )
 
 
@@ -321,45 +256,29 @@ def _drivers_sheet(sh: _Sheet, result: AnalysisResult, options: BriefOptions) ->
 
 
 def _comparison_sheet(sh: _Sheet, result: AnalysisResult, options: BriefOptions) -> None:
+    sh.note("Difference = collective minus individual. The verdict uses the first two scales.")
     sh.header(
-        [
-            "Term",
-            "Label",
-            "Individual",
-            "Collective",
-            "Difference (collective - individual)",
-            "Std. error",
-            "95% CI low",
-            "95% CI high",
-            "p",
-        ]
+        ["Term", "Label", "Scale", "Individual", "Collective", "Difference", "Std. error",
+         "95% low", "95% high", "p", "p (Holm)", "Verdict"]
     )
+    fmts = [None, None, None, *[EST_FORMAT] * 6, P_FORMAT, P_FORMAT, None]
     for term, c in result.comparison.items():
         if term_hidden(term, result, options):
             continue
+        for scale, d in (("percentage points", c.points), ("log-odds", c.odds)):
+            if d is None:
+                continue
+            sh.append(
+                [term, term_words(term), scale, _num(d.individual), _num(d.collective),
+                 _num(d.difference), _num(d.std_error), _num(d.ci_low), _num(d.ci_high),
+                 _num(d.p_value), _num(d.p_holm), c.verdict if c.points is not None else None],
+                fmts,
+            )
         sh.append(
-            [
-                term,
-                term_words(term),
-                _num(c.individual),
-                _num(c.collective),
-                _num(c.difference),
-                _num(c.std_error),
-                _num(c.ci_low),
-                _num(c.ci_high),
-                _num(c.p_value),
-            ],
-            [
-                None,
-                None,
-                EST_FORMAT,
-                EST_FORMAT,
-                EST_FORMAT,
-                EST_FORMAT,
-                EST_FORMAT,
-                EST_FORMAT,
-                P_FORMAT,
-            ],
+            [term, term_words(term), "index points (technical)", _num(c.individual),
+             _num(c.collective), _num(c.difference), _num(c.std_error), _num(c.ci_low),
+             _num(c.ci_high), _num(c.p_value), None, None],
+            fmts,
         )
 
 
@@ -418,34 +337,6 @@ def _mapping_sheet(sh: _Sheet, result: AnalysisResult) -> None:
                     m.service_areas.get(col),
                 ]
             )
-    sh.append([])
-    sh.append(["Threshold", "Lowest answer counted as 'regularly'", m.threshold])
-
-
-def _summary_sheet(
-    sh: _Sheet, brief: Brief, result: AnalysisResult, options: BriefOptions, notes: list[str]
-) -> None:
-    sh.header(["Item", "Value"])
-    sh.append(["Title", brief.title])
-    for label, value in brief.details:
-        sh.append([label, value])
-    sh.append(["Respondents", result.n_respondents], [None, COUNT_FORMAT])
-    for form in FORMS:
-        p = protect_level(result.levels.get(form), options)
-        if p is not None and p.shown and p.level is not None and p.level.percent is not None:
-            sh.append([f"{FORM_LABEL[form]} (%)", float(p.level.percent)], [None, PCT_FORMAT])
-    for i, m in enumerate(brief.key_messages, start=1):
-        sh.append([f"Key message {i}", m.text])
-    sh.append(
-        [
-            "Small groups",
-            f"Figures on fewer than {options.min_base} respondents are not shown; fewer than "
-            f"{options.caution_base}: treat with caution.",
-        ]
-    )
-    sh.append(["Contents", "Aggregated results only: no individual answers are included."])
-    for note in notes:
-        sh.append(["Note", note])
 
 
 def build_workbook(
@@ -455,27 +346,33 @@ def build_workbook(
     options = options or brief.options
     wb = Workbook()
     notes: list[str] = []
-    summary_ws = wb.active
-    summary_ws.title = "Summary"
-    sheets: list[_Sheet] = []
-    for title, fill in (
-        ("Levels", lambda s: _levels_sheet(s, result, options)),
-        ("Drivers", lambda s: _drivers_sheet(s, result, options)),
-        ("Comparison", lambda s: _comparison_sheet(s, result, options)),
-        ("Data quality", lambda s: _quality_sheet(s, result, options)),
-        ("Mapping", lambda s: _mapping_sheet(s, result)),
-    ):
-        sh = _Sheet(wb.create_sheet(title), notes)
-        fill(sh)
+    cover_ws = wb.active
+    cover_ws.title = "Cover"
+    fills = {
+        "Summary": lambda s: _summary_sheet(s, brief),
+        "Levels": lambda s: _levels_sheet(s, result, options),
+        "Chart": lambda s: _chart_sheet(s, result, options),
+        "Links": lambda s: _links_sheet(s, result, options),
+        "Models": lambda s: _drivers_sheet(s, result, options),
+        "Comparison": lambda s: _comparison_sheet(s, result, options),
+        "Evidence": lambda s: _evidence_sheet(s, brief),
+        "Data quality": lambda s: _quality_sheet(s, result, options),
+        "Mapping": lambda s: _mapping_sheet(s, result),
+    }
+    contents = _Sheet(wb.create_sheet("Contents"), notes, "Contents")
+    notes_sh = _Sheet(wb.create_sheet("Notes"), notes, "Notes")
+    sheets = [contents]
+    for name, what in SHEETS:
+        sh = _Sheet(wb.create_sheet(name), notes, what)
+        if name == "Mapping":
+            sh.note(f"Lowest answer counted as taking part: '{result.mapping.threshold}'.")
+        fills[name](sh)
         sheets.append(sh)
-    summary = _Sheet(summary_ws, notes)
-    _summary_sheet(summary, brief, result, options, notes)
-    for sh in [summary, *sheets]:
+    _contents(contents)
+    _notes_sheet(notes_sh, notes)
+    _cover(cover_ws, brief, options, notes)
+    for sh in [*sheets, notes_sh]:
         sh.finish()
-    summary_ws.column_dimensions["B"].width = 90
-    for row in summary_ws.iter_rows(min_col=2, max_col=2):
-        for c in row:
-            c.alignment = Alignment(wrap_text=True, vertical="top")
     props = wb.properties
     now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
     props.creator = APP_NAME

@@ -400,10 +400,7 @@ class ResultsTab(QWidget):
     # ------------------------------------------------------------------ drivers
 
     def _fill_drivers(self, result: AnalysisResult, options: BriefOptions) -> None:
-        from ..core.survey.constructs import label
-        from ..report.findings import is_clear
         from ..report.suppression import term_hidden
-        from ..report.wording import r_strength
 
         if self.technical():
             headers = [
@@ -434,33 +431,11 @@ class ResultsTab(QWidget):
                         )
             self.drivers_model.set_rows(headers, rows)
         else:
-            headers = ["Driver", "Individual", "Collective"]
-            rows = []
-            tips: list[str | None] = []
-            for driver in result.drivers:
-                cells = []
-                for form in FORMS:
-                    model = result.models.get(form)
-                    term = model.terms.get(driver) if model is not None and model.ok else None
-                    if term is None:
-                        cells.append("not estimated")
-                    elif not is_clear(term):
-                        cells.append("no clear link")
-                    else:
-                        sign = "+" if term.estimate > 0 else "−"
-                        cells.append(
-                            f"{sign}{abs(term.estimate):.1f} points ({r_strength(term.std_estimate)})"
-                        )
-                rows.append([label(driver), *cells])
-                tips.append(
-                    "Difference in the 0–100 co-production score between residents giving the "
-                    "least and the most favourable answer, other things being equal; the word "
-                    "says how strong the link is."
-                )
-            for missing in result.drivers_not_mapped:
-                rows.append([label(missing), "not in this survey", "not in this survey"])
-                tips.append(None)
-            self.drivers_model.set_rows(headers, rows, tips)
+            # The same findings as the brief (percentage points, the comparison's verdict).
+            from ..report.findings import plain_view
+
+            view = plain_view(result, options)
+            self.drivers_model.set_rows(view["headers"], view["rows"], view["tips"])
         self.diagnostics_view.setHtml(diagnostics_html(result, options))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import scipy.special
 
 from coprod_gui.core.results import (
     AnalysisResult,
@@ -20,6 +21,7 @@ from coprod_gui.core.results import (
     ItemLevel,
     Level,
     ModelResult,
+    ScaleDifference,
     Term,
 )
 from coprod_gui.core.types import DataQuality, Mapping, QualityIssue
@@ -39,6 +41,23 @@ CAUTION_COUNCIL = "Southdale"
 
 def _t(est: float, se: float, p: float, std: float | None = None) -> Term:
     return Term(est, se, p, est - 1.96 * se, est + 1.96 * se, std)
+
+
+def _p(est: float, se: float) -> float:
+    return float(2 * scipy.special.ndtr(-abs(est / se)))
+
+
+def _sd(i: float, ise: float, c: float, cse: float, dse: float, holm: bool = False) -> ScaleDifference:
+    """A scale of the comparison from the two effects and the difference's error."""
+    d = c - i
+    s = ScaleDifference(
+        i, ise, _p(i, ise), c, cse, _p(c, cse), d, dse, _p(d, dse), d - 1.96 * dse, d + 1.96 * dse
+    )
+    if holm:  # five background tests
+        s.individual_p_holm = min(1.0, 5 * s.individual_p)
+        s.collective_p_holm = min(1.0, 5 * s.collective_p)
+        s.p_holm = min(1.0, 5 * s.p_value)
+    return s
 
 
 def _lv(pct: float, base: int, half: float = 3.0) -> Level:
@@ -193,13 +212,34 @@ def make_hand_result() -> AnalysisResult:
         ),
     }
     comparison = {
-        "efficacy": Comparison("efficacy", 9.2, 16.4, 7.2, 2.2, 0.001, 2.9, 11.5),
-        "consultation_satisfaction": Comparison(
-            "consultation_satisfaction", 6.1, 7.3, 1.2, 2.3, 0.6, -3.3, 5.7
+        # efficacy: clearly stronger for collective on both scales
+        "efficacy": Comparison(
+            "efficacy", 9.2, 16.4, 7.2, 2.2, 0.001, 2.9, 11.5, "collective",
+            _sd(12.4, 3.0, 18.3, 3.2, 2.5), _sd(0.9, 0.2, 1.6, 0.2, 0.25),
         ),
-        "informed": Comparison("informed", 1.2, 2.0, 0.8, 2.4, 0.74, -3.9, 5.5),
-        "age": Comparison("age", -0.11, 0.15, 0.26, 0.05, 2e-7, 0.16, 0.36),
-        "gender=Female": Comparison("gender=Female", 3.9, 0.8, -3.1, 1.6, 0.05, -6.2, 0.0),
+        # consultation: the trap of the old brief. The index comparison says "stronger for
+        # individual" (clear, -5.9), the points say 8 against 19 for collective, the odds
+        # scale says no difference: the verdict is similar, and nothing may say otherwise.
+        "consultation_satisfaction": Comparison(
+            "consultation_satisfaction", 15.5, 9.6, -5.9, 2.0, 0.003, -9.8, -2.0, "similar",
+            _sd(7.9, 2.1, 19.0, 3.0, 3.4), _sd(1.1, 0.3, 1.05, 0.3, 0.4),
+        ),
+        "informed": Comparison(
+            "informed", 1.2, 2.0, 0.8, 2.4, 0.74, -3.9, 5.5, "similar",
+            _sd(1.0, 3.2, 2.4, 3.0, 4.0), _sd(0.1, 0.3, 0.2, 0.3, 0.4),
+        ),
+        "age": Comparison(
+            "age", -0.11, 0.15, 0.26, 0.05, 2e-7, 0.16, 0.36, "opposite",
+            _sd(-0.31, 0.1, 0.29, 0.09, 0.12, holm=True), _sd(-0.02, 0.005, 0.02, 0.005, 0.007, holm=True),
+        ),
+        "gender=Female": Comparison(
+            "gender=Female", 3.9, 0.8, -3.1, 1.6, 0.05, -6.2, 0.0, "similar",
+            _sd(5.0, 2.9, 1.0, 2.9, 3.5, holm=True), _sd(0.3, 0.2, 0.05, 0.2, 0.3, holm=True),
+        ),
+    }
+    bands = {
+        "individual": {"higher": _lv(84.0, 330), "lower": _lv(68.0, 300)},
+        "collective": {"higher": _lv(33.5, 330), "lower": _lv(12.2, 300)},
     }
     quality = DataQuality(
         rows_per_file={"survey.xlsx": n},
@@ -253,7 +293,12 @@ def make_hand_result() -> AnalysisResult:
         threshold="sometimes",
         levels=levels,
         item_levels=item_levels,
-        levels_by={"authority": by_council, "age_band": by_age, "gender": by_gender},
+        levels_by={
+            "authority": by_council,
+            "age_band": by_age,
+            "gender": by_gender,
+            "band:efficacy": bands,
+        },
         indices=indices,
         indices_by_area={},
         models=models,

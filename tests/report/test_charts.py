@@ -44,9 +44,11 @@ def test_drivers_chart(hand_result) -> None:
     alt = draw_drivers(fig, hand_result, BriefOptions())
     labels = [t.get_text().replace("\n", " ") for t in fig.axes[0].get_yticklabels()]
     assert "Feeling able to make a difference" in labels
-    assert "Age (10 years older)" in labels
-    assert "acting with others +16 points" in alt
-    assert "Feeling informed: doing things for themselves no clear link" in alt
+    assert "Age (70 against 30)" in labels
+    # the same unit and numbers as the text: percentage points from the stacked comparison
+    assert "acting with others +18 percentage points" in alt
+    assert "Feeling informed: doing things for themselves no clear gap" in alt
+    assert "percentage points" in _texts(fig) and "0–100" not in _texts(fig)
 
 
 def test_efficacy_curve_and_missing_predictions(hand_result) -> None:

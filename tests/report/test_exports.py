@@ -105,10 +105,11 @@ def test_docx_headings_and_key_messages(written, hand_result) -> None:
     for h in (
         "Key messages",
         "How common is co-production?",
-        "What this means for the council",
+        "By council",
+        "What the council could try",
         "Caveats",
         "Technical appendix",
-        "Rules of thumb for strength",
+        "Methods",
     ):
         assert h in headings
     i = next(k for k, (s, t) in enumerate(paras) if s == "Heading 1" and t == "Key messages")
@@ -117,7 +118,9 @@ def test_docx_headings_and_key_messages(written, hand_result) -> None:
         if s.startswith("Heading"):
             break
         key.append((s, t))
-    assert all(s == "List Bullet" for s, _ in key) and 3 <= len(key) <= 5
+    bullets = [t for s, t in key if s == "List Bullet"]
+    assert 3 <= len(bullets) <= 6
+    assert [s for s, _ in key][: len(bullets)] == ["List Bullet"] * len(bullets)
     key_text = "\n".join(t for _, t in key)
     for form in ("individual", "collective"):
         assert f"{hand_result.levels[form].percent:.0f}%" in key_text
@@ -135,7 +138,8 @@ def test_docx_tables_charts_footer_properties(written) -> None:
     assert all(t.style is not None and t.style.name == "Light Grid Accent 1" for t in d.tables)
     alts = _alt_texts(written["docx"])
     assert len(alts) == 3 and all(len(a) > 40 for a in alts)
-    assert alts[0].startswith("Dot chart of the share of residents")
+    assert alts[0].startswith("Line chart of the expected share")  # next to its key message
+    assert any(a.startswith("Dot chart of the share of residents") for a in alts)
     footer_xml = d.sections[0].footer._element.xml
     assert "PAGE" in footer_xml and "fldChar" in footer_xml
     cp = d.core_properties
@@ -148,27 +152,103 @@ def test_docx_tables_charts_footer_properties(written) -> None:
     assert str(Path.home()) not in props and "/tmp" not in props
 
 
+def test_docx_a4_en_gb_captions_no_spacers(written) -> None:
+    """A4, en-GB, every figure and table title in the Caption style right before it, and no
+    empty spacer paragraphs (the old brief: US Letter, en-US, titles as Normal text)."""
+    from docx.shared import Mm
+
+    d = docx.Document(str(written["docx"]))
+    sec = d.sections[0]
+    assert abs(sec.page_width - Mm(210)) < Mm(1) and abs(sec.page_height - Mm(297)) < Mm(1)
+    styles_xml = d.styles.element.xml
+    assert 'w:val="en-GB"' in styles_xml and "en-US" not in styles_xml
+    body = d.element.body
+    blocks = [el for el in body.iterchildren() if el.tag.endswith(("}p", "}tbl"))]
+    paras = {p._p: p for p in d.paragraphs}
+    captions = 0
+    for k, el in enumerate(blocks):
+        is_table = el.tag.endswith("}tbl")
+        p = paras.get(el)
+        has_picture = p is not None and bool(p._p.xpath(".//pic:pic"))
+        if is_table or has_picture:
+            before = paras.get(blocks[k - 1])
+            assert before is not None and before.style.name == "Caption", (k, is_table)
+            assert re.match(r"(Figure \d+|Table A?\d+): ", before.text), before.text
+            captions += 1
+        if p is not None and not has_picture:
+            assert p.text.strip() or p._p.xpath(".//w:br"), f"empty paragraph at block {k}"
+    assert captions == len(d.tables) + len(d.inline_shapes)
+    titles = [p.text for p in d.paragraphs if p.style.name == "Caption"]
+    assert all(len(t.split(": ", 1)[1].split()) <= 10 for t in titles), titles
+    text = "\n".join(p.text for p in d.paragraphs)
+    assert text.count("Source: Residents' Survey 2026; base: ") >= len(d.inline_shapes)
+
+
+def test_xlsx_follows_the_spreadsheet_guidance(written) -> None:
+    """Cover, contents and notes; a title in A1 of every sheet; every data sheet one Excel
+    table (no merged cells, no blank rows); print set-up; p-values as <0.001."""
+    wb = openpyxl.load_workbook(written["xlsx"])
+    assert wb.sheetnames[:3] == ["Cover", "Contents", "Notes"]
+    cover = "\n".join(str(c.value) for c in wb["Cover"]["A"] if c.value)
+    for want in ("Co-production in Test Borough Council", "Survey: Residents' Survey 2026",
+                 "Published: "):
+        assert want in cover
+    for ws in wb.worksheets:
+        assert isinstance(ws["A1"].value, str) and ws["A1"].value, ws.title
+        assert not ws.merged_cells.ranges, ws.title
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        if ws.title == "Cover":
+            continue
+        assert len(ws.tables) == 1, ws.title
+        table = next(iter(ws.tables.values()))
+        first, last = table.ref.split(":")
+        top = int(re.sub(r"\D", "", first))
+        bottom = int(re.sub(r"\D", "", last))
+        assert bottom == ws.max_row, ws.title  # nothing below the table
+        assert ws.print_title_rows.replace("$", "") == f"{top}:{top}", ws.title
+        assert ws.freeze_panes == f"A{top + 1}", ws.title
+        for r in range(top, bottom + 1):  # no blank rows inside the table
+            assert any(c.value is not None for c in ws[r]), (ws.title, r)
+        header = [c.value for c in ws[top] if c.value is not None]
+        assert len(header) == len(set(header)), ws.title
+    contents = [r[0] for r in wb["Contents"].iter_rows(values_only=True)]
+    assert all(name in contents for name in wb.sheetnames if name not in ("Cover", "Contents"))
+    p_cells = [
+        c for ws in wb.worksheets for row in ws.iter_rows() for c in row
+        if isinstance(c.value, float) and "0.000" in c.number_format
+    ]
+    assert p_cells and all('[<0.001]"<0.001"' in c.number_format for c in p_cells)
+    chart = wb["Chart"]._charts[0]
+    fills = [s.graphicalProperties for s in chart.series]
+    assert fills[0].solidFill is not None and fills[1].pattFill is not None  # not colour alone
+    wb.close()
+
+
 def test_xlsx_sheets_and_layout(written) -> None:
     wb = openpyxl.load_workbook(written["xlsx"])
     assert wb.sheetnames == [
-        "Summary",
-        "Levels",
-        "Drivers",
-        "Comparison",
-        "Data quality",
-        "Mapping",
+        "Cover", "Contents", "Notes", "Summary", "Levels", "Chart", "Links", "Models",
+        "Comparison", "Evidence", "Data quality", "Mapping",
     ]
     for ws in wb.worksheets:
         assert ws.sheet_state == "visible"
-        assert ws.freeze_panes == "A2"
         assert ws.column_dimensions["A"].width >= 10
     levels = wb["Levels"]
-    assert len(levels._charts) == 1  # native bar chart
-    rows = list(levels.iter_rows(min_row=2, values_only=True))
+    rows = list(levels.iter_rows(values_only=True))
     overall = [r for r in rows if r[0] == "All residents"]
     assert [r[3] for r in overall] == [76.3, 23.8]
-    assert levels["D2"].number_format == "0.0"
-    drivers = wb["Drivers"]
+    first = next(c for c in levels["A"] if c.value == "All residents")
+    assert levels.cell(row=first.row, column=4).number_format == "0.0"
+    summary = [r for r in wb["Summary"].iter_rows(values_only=True) if r[0] == "Key message"]
+    assert summary and summary[3][3] in ("efficacy", "consultation_satisfaction")
+    links = [r for r in wb["Links"].iter_rows(values_only=True) if r[0] == "efficacy"]
+    assert ("efficacy", "Feeling able to make a difference", "collective", 18.3) in [
+        r[:4] for r in links
+    ]
+    verdicts = {r[0]: r[11] for r in wb["Comparison"].iter_rows(values_only=True) if r[2] == "log-odds"}
+    assert verdicts["efficacy"] == "collective" and verdicts["age"] == "opposite"
+    drivers = wb["Models"]
     eff = [r for r in drivers.iter_rows(values_only=True) if r[2] == "efficacy"]
     assert {(r[1], r[4]) for r in eff} >= {("collective", 16.4), ("collective", 18.3)}
     assert wb.properties.creator == "Co-production Analyser"
@@ -197,7 +277,7 @@ def test_small_council_absent_from_every_output(written) -> None:
     assert not [r for r in levels if r[1] in (SMALL_COUNCIL, SECONDARY_COUNCIL)]
     rows = [r for r in levels if r[0] == "Council" and r[1] == "Another answer"]
     assert rows and all(r[3] == "not shown" and r[6] == "not shown" for r in rows)
-    terms = [r[2] for r in wb["Drivers"].iter_rows(values_only=True)]
+    terms = [r[2] for r in wb["Models"].iter_rows(values_only=True)]
     assert f"authority={SMALL_COUNCIL}" not in terms
     wb.close()
 
@@ -251,7 +331,7 @@ def test_control_characters_and_cell_limit(hand_result, brief_options, tmp_path)
 
 def test_mapping_sheet_lists_headers_only(written, hand_result) -> None:
     wb = openpyxl.load_workbook(written["xlsx"])
-    rows = list(wb["Mapping"].iter_rows(min_row=2, values_only=True))
+    rows = list(wb["Mapping"].iter_rows(min_row=4, values_only=True))
     cols = {(r[0], r[2]) for r in rows if r[0]}
     assert ("efficacy", "eff1") in cols and ("respondent_id", "resp_id") in cols
     assert wb["Mapping"].max_row < 30  # constructs and columns, no data rows
@@ -320,7 +400,7 @@ def test_one_file_per_council_hides_the_small_file(hand_result, tmp_path) -> Non
     assert "smallham.csv" in rows
     cells = [v for v in values if v[0] == "Data quality" and v[2] in (7, 38)]
     assert cells == []
-    terms = [v[2] for v in values if v[0] == "Drivers"]
+    terms = [v[2] for v in values if v[0] == "Models"]
     assert "gender=Other" not in terms and "gender=Female" in terms
     text = _docx_all_text(files["docx"])
     assert "Gender: Other" not in text and "'Other'" not in text
@@ -348,7 +428,7 @@ def test_thin_result_still_gives_a_brief(tmp_path) -> None:
     paras = [t for _, t in _docx_paragraphs(files["docx"])]
     assert paras[0] == "Co-production in Onlyton"
     assert any("About 2 in 5 residents (40%)" in t for t in paras)
-    assert "None of the views we looked at shows a clear link." in paras
+    assert "None of the views we looked at shows a clear gap of 5 percentage points or more." in paras
     assert "The survey did not allow the two forms to be compared." in paras
     alts = _alt_texts(files["docx"])
     assert any("not available" in a or "no links" in a for a in alts)

@@ -22,8 +22,15 @@ from .conftest import CAUTION_COUNCIL, SECONDARY_COUNCIL, SMALL_COUNCIL
         (49.6, "about half of residents (50%)"),
         (33.0, "about 1 in 3 residents (33%)"),
         (9.8, "about 1 in 10 residents (10%)"),
-        (98.2, "almost all residents (98%)"),
+        (98.2, "nearly all residents (98%)"),
         (1.4, "very few residents (1%)"),
+        # the old brief said "about 1 in 10" for 5% and "about 9 in 10" for 95% and 97%
+        (5.0, "about 1 in 20 residents (5%)"),
+        (95.0, "about 19 in 20 residents (95%)"),
+        (97.0, "nearly all residents (97%)"),
+        (92.7, "about 19 in 20 residents (93%)"),
+        (89.0, "about 9 in 10 residents (89%)"),
+        (31.6, "about 3 in 10 residents (32%)"),
     ],
 )
 def test_people_share_says_numbers_as_people_do(pct: float, text: str) -> None:
@@ -54,7 +61,7 @@ def test_strength_words_follow_cohen_cut_offs() -> None:
     ]
     # Cohen's h for 50% against 25%: 2·asin(√.5) − 2·asin(√.25) = π/2 − π/3.
     assert w.cohens_h(50, 25) == pytest.approx(math.pi / 6)
-    assert "Cohen (1988)" in w.RULE_SET
+    assert "Cohen (1988)" in w.RULE_SET  # the technical view's rule is named too
 
 
 def test_base_rules() -> None:

@@ -112,8 +112,12 @@ def analyse(
         any_flag = any_regular(flags)
         levels[form] = weighted_share(any_flag, weights)
         items_out.extend(item_levels(flags, items, weights))
-        for grouping in levels_by:
+        for grouping in (g for g in GROUPINGS if g in data.columns):
             levels_by[grouping][form] = levels_by_group(any_flag, data[grouping], weights)
+        for driver in drivers:
+            bands = levels_by_group(any_flag, driver_bands(data[driver]), weights)
+            if bands:
+                levels_by.setdefault(f"band:{driver}", {})[form] = bands
         index, indices[form] = summarise_index(data, items, weights)
         areas = indices_by_area(data, items, weights)
         if areas:
@@ -225,6 +229,19 @@ def analyse(
         sources=list(survey.sources),
         predicted=predicted,
     )
+
+
+def driver_bands(scores: pd.Series) -> pd.Series:
+    """'higher' above the middle of a 0–1 driver, 'lower' below it, missing at the middle.
+
+    Why: the brief states each driver as two plain groups ("among residents who feel they
+    can make a difference ... among those who do not"); an answer exactly in the middle
+    ("neither", or one agree and one disagree) belongs to neither.
+    """
+    x = pd.to_numeric(scores, errors="coerce").to_numpy(dtype=float)
+    band = np.where(x > 0.5, "higher", np.where(x < 0.5, "lower", None))
+    band[np.isnan(x)] = None
+    return pd.Series(pd.Categorical(band, categories=["higher", "lower"]), index=scores.index)
 
 
 def _chosen(

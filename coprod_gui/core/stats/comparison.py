@@ -113,7 +113,7 @@ def _pz(est: float, se: float) -> float:
     return float(2 * scipy.special.ndtr(-abs(est / se))) if se > 0 else math.nan
 
 
-def _holm(pvalues: dict[str, float]) -> dict[str, float]:
+def holm_adjust(pvalues: dict[str, float]) -> dict[str, float]:
     """Holm-adjusted p-values (statsmodels), for the finite ones."""
     from statsmodels.stats.multitest import multipletests
 
@@ -323,7 +323,7 @@ def compare_participation(
             ("collective_p", "collective_p_holm"),
             ("p_value", "p_holm"),
         ):
-            adj = _holm({t: getattr(out[t][idx], field_p) for t in background})
+            adj = holm_adjust({t: getattr(out[t][idx], field_p) for t in background})
             for t in background:
                 setattr(out[t][idx], field_h, adj.get(t, 1.0))
     return {t: (pt, od, verdict(pt, od)) for t, (pt, od, _) in out.items()}

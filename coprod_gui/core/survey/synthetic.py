@@ -369,8 +369,14 @@ def generate_survey(
     n_respondents: int = 5000,
     seed: int = DEFAULT_SEED,
     councils: tuple[str, ...] = FIVE_FICTIONAL_COUNCILS,
+    effects: dict[str, dict[str, float]] | None = None,
 ) -> pd.DataFrame:
-    """One row per respondent, text answers and question-text headers, fully seeded."""
+    """One row per respondent, text answers and question-text headers, fully seeded.
+
+    ``effects`` replaces the latent coefficients of either form (keys ``"individual"`` and
+    ``"collective"``, each a dict like ``_IND``; missing names keep their default), so a
+    test can plant a survey whose truth it knows, e.g. one where nothing matters.
+    """
     if n_respondents < 1:
         raise ValueError("n_respondents must be at least 1")
     if not councils:
@@ -456,8 +462,8 @@ def generate_survey(
         )
 
     latents = {
-        "individual_coproduction": form(_IND, fx[:, 2]),
-        "collective_coproduction": form(_COL, fx[:, 3]),
+        "individual_coproduction": form({**_IND, **(effects or {}).get("individual", {})}, fx[:, 2]),
+        "collective_coproduction": form({**_COL, **(effects or {}).get("collective", {})}, fx[:, 3]),
         "efficacy": efficacy,
         "consultation_satisfaction": consult,
         "informed": informed,

@@ -1,0 +1,249 @@
+"""The brief's technical appendix: at most five pages (GOV.UK / ONS practice).
+
+Why so short: the full model tables and the complete evidence list are in the workbook
+(:mod:`.xlsx_writer`). Here: the methods, one compact table per model family, the
+evidence behind the body's own statements only, and the data checks as one table.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..core.results import AnalysisResult, BriefItem
+from ..core.stats.diagnostics import term_words
+from ..core.survey.constructs import DRIVERS, FORMS
+from .brief import Block, Bullets, KeyMessage, Para, Section, Table, source_line
+from .findings import AGE_FROM, AGE_TO, Finding, driver_phrase, links, strong
+from .options import BriefOptions
+from .suppression import (
+    base_text,
+    diagnostic_message,
+    effective_text,
+    protect_level,
+    term_hidden,
+)
+from .wording import RULE_SET, percent, whole
+
+MAX_CHECKS = 14
+
+
+def _fmt(v: float | None, nd: int = 1, sign: bool = False) -> str:
+    if v is None or not math.isfinite(v):
+        return "–"
+    return f"{v:+.{nd}f}" if sign else f"{v:.{nd}f}"
+
+
+def p_text(v: float | None) -> str:
+    """'<0.001' or '0.012' (never '0.000')."""
+    if v is None or not math.isfinite(v):
+        return "–"
+    return "<0.001" if v < 0.001 else f"{v:.3f}"
+
+
+def _range(est: float, low: float, high: float) -> str:
+    return f"{_fmt(est, sign=True)} ({_fmt(low, sign=True)} to {_fmt(high, sign=True)})"
+
+
+def _term_label(term: str) -> str:
+    if term == "age":
+        return f"Age ({AGE_TO} against {AGE_FROM})"
+    return driver_phrase(term).capitalize() if term in DRIVERS else term_words(term)
+
+
+def _methods(result: AnalysisResult, options: BriefOptions) -> list[str]:
+    weighted = " (weighted, with Kish effective bases)" if result.weighted else ""
+    return [
+        f"Levels: share doing at least one activity of each form at least "
+        f"'{result.threshold}', with Wilson 95% intervals{weighted}.",
+        "Links (the body's unit): logistic regression of taking part in each form on the "
+        "drivers (scored 0 to 1), age, background and council; the two forms stacked in one "
+        "model with respondent-clustered standard errors. A gap is the average change in the "
+        "predicted share from the lowest to the highest answer (age: per year, times 40), "
+        "with delta-method 95% ranges.",
+        "Comparison of the forms: a form is named only when the difference is clear both in "
+        "percentage points and in log-odds, in the same direction; 'opposite' when each "
+        "form's link is clear and the signs differ; otherwise 'similar'.",
+        "Background questions (age and the categories) are Holm-corrected for the number "
+        "tested, within each form and scale.",
+        "Index models (technical view only): least squares of each 0 to 100 index with "
+        "council fixed effects and robust (HC3) standard errors. The collective index sits "
+        "near its floor, so its slopes are squashed; these models are never compared across "
+        "forms in the body.",
+        f"Small groups: figures on fewer than {options.min_base} respondents are suppressed, "
+        f"with secondary suppression; bases under {options.caution_base} carry a caution.",
+    ]
+
+
+def _levels_table(result: AnalysisResult, options: BriefOptions) -> Table:
+    rows = []
+    for form in FORMS:
+        p = protect_level(result.levels.get(form), options)
+        idx = result.indices.get(form)
+        if p is None:
+            continue
+        lv = p.level
+        shown = p.shown and lv is not None
+        rows.append(
+            [
+                form.capitalize(),
+                percent(lv.percent, decimals=1) if shown else "not shown",  # type: ignore[union-attr]
+                f"{lv.ci_low:.1f} to {lv.ci_high:.1f}"  # type: ignore[union-attr]
+                if shown and lv.ci_low is not None and lv.ci_high is not None  # type: ignore[union-attr]
+                else "–",
+                base_text(p.base, p.status, options),
+                effective_text(p.effective_base, p.status, p.base),
+                _fmt(idx.mean) if idx and p.shown else "–",
+                _fmt(idx.alpha, 2) if idx and p.shown else "–",
+            ]
+        )
+    return Table(
+        "Levels, bases and index reliability",
+        ["Form", "Level (%)", "95% interval", "Base", "Effective base", "Index mean", "Alpha"],
+        rows,
+        "Effective base: the base a simple random sample of the same precision would need.",
+        source_line(result, options),
+    )
+
+
+def _links_table(result: AnalysisResult, options: BriefOptions) -> Table | None:
+    per_term = links(result, options)
+    rows = []
+    for term, per in per_term.items():
+        if not (term in DRIVERS or term == "age" or any(strong(lk) for lk in per.values())):
+            continue
+        c = result.comparison.get(term)
+        cells = [_term_label(term)]
+        for form in FORMS:
+            lk = per.get(form)
+            cells.append(_range(lk.value, lk.low, lk.high) if lk else "–")
+        if c is not None and c.points is not None and c.odds is not None:
+            k = 40.0 if term == "age" else 1.0
+            d = c.points
+            cells.append(_range(k * d.difference, k * d.ci_low, k * d.ci_high))
+            cells.append(p_text(c.odds.p_holm if c.odds.p_holm is not None else c.odds.p_value))
+            cells.append(c.verdict)
+        else:
+            cells += ["–", "–", "–"]
+        rows.append(cells)
+    if not rows:
+        return None
+    return Table(
+        "Links in percentage points, and the comparison of the forms",
+        ["Term", "Individual", "Collective", "Difference", "p (odds scale)", "Verdict"],
+        rows,
+        "Percentage points with 95% ranges; difference = collective minus individual. "
+        "p (odds scale): the test of the difference in log-odds (Holm-corrected for age). "
+        "All other terms are in the workbook.",
+        source_line(result, options, min((m.n for m in result.participation.values()), default=0)),
+    )
+
+
+def _index_table(result: AnalysisResult, options: BriefOptions) -> Table | None:
+    models = {f: m for f, m in result.models.items() if m.ok}
+    if not models:
+        return None
+    terms = [t for t in [*result.drivers, "age"] if any(t in m.terms for m in models.values())]
+    rows = []
+    for t in terms:
+        cells = [_term_label(t).replace(f" ({AGE_TO} against {AGE_FROM})", " (per year)")]
+        for form in FORMS:
+            m = models.get(form)
+            v = m.terms.get(t) if m else None
+            cells.append(_range(v.estimate, v.ci_low, v.ci_high) if v else "–")
+            cells.append(_fmt(v.std_estimate, 2) if v else "–")
+        rows.append(cells)
+    bits = [
+        f"{f.capitalize()}: {whole(m.n)} respondents, R-squared {m.r_squared:.3f}"
+        for f, m in models.items()
+        if m.r_squared is not None
+    ]
+    return Table(
+        "Index models: technical view, not compared across forms",
+        ["Term", "Individual", "Std.", "Collective", "Std."],
+        rows,
+        "Index points (0 to 100) with 95% ranges; Std.: standardised slope. "
+        + "; ".join(bits)
+        + ". Council and background terms are in the workbook.",
+        source_line(result, options),
+    )
+
+
+def _evidence_table(
+    result: AnalysisResult, findings: list[Finding], msgs: list[KeyMessage], recs: list[BriefItem]
+) -> Table:
+    by_key = {f.key: f for f in findings}
+    rows = []
+    for i, m in enumerate(msgs, start=1):
+        f = by_key.get(m.finding)
+        rows.append([f"Key message {i}", ", ".join(m.terms) or "levels", f.evidence if f else "–"])
+    for i, r in enumerate(recs, start=1):
+        f = next((f for f in findings if f.kind == "link" and f.statement in r.text), None)
+        rows.append([f"Option {i}", ", ".join(r.terms), f.evidence if f else "–"])
+    return Table(
+        "Evidence behind the key messages and options",
+        ["Statement", "Rests on", "Evidence"],
+        rows,
+        "Every other statement's evidence is in the workbook's Evidence sheet.",
+    )
+
+
+def _checks_table(result: AnalysisResult, options: BriefOptions) -> Table:
+    rows: list[list[str]] = [["Residents in the data", whole(result.n_respondents)]]
+    for kind, group in (("Index model", result.models), ("Links model", result.participation)):
+        for form, m in group.items():
+            used = f"{whole(m.n)} of {whole(m.n_in_data)} used" if m.ok else "not fitted"
+            rows.append([f"{kind}: {form}", used])
+    notes: list[str] = []
+    for i in result.quality.issues:
+        notes.append(i.message + (f" ({whole(i.count)} answers)" if i.count else ""))
+    notes += list(result.warnings)
+    every = [*result.diagnostics]
+    for group in (result.models, result.participation):
+        for m in group.values():
+            every += m.diagnostics
+    for d in every:
+        if d.severity == "info" and " respondents" in d.message and "used" in d.message:
+            continue  # counted in the rows above
+        notes.append(diagnostic_message(d, result, options))
+    unique = list(dict.fromkeys(notes))
+    for n in unique[:MAX_CHECKS]:
+        rows.append(["Note", n])
+    note = (
+        f"{len(unique) - MAX_CHECKS} more notes are in the workbook's Data quality sheet."
+        if len(unique) > MAX_CHECKS
+        else ""
+    )
+    return Table("Data checks", ["Check", "Result"], rows, note)
+
+
+def appendix_sections(
+    result: AnalysisResult,
+    findings: list[Finding],
+    options: BriefOptions,
+    msgs: list[KeyMessage],
+    recs: list[BriefItem],
+) -> list[Section]:
+    head = Section("Technical appendix", appendix=True)
+    head.blocks.append(
+        Para(
+            "For analysts: methods, compact model tables, the evidence behind the key messages "
+            "and the data checks. The workbook holds the full tables."
+        )
+    )
+    methods: list[Block] = [Bullets(_methods(result, options)), Para(RULE_SET)]
+    tables: list[Block] = [_levels_table(result, options)]
+    for t in (_links_table(result, options), _index_table(result, options)):
+        if t is not None:
+            tables.append(t)
+    hidden = [t for t in result.comparison if term_hidden(t, result, options)]
+    if hidden:
+        tables.append(Para(f"{len(hidden)} terms resting on small groups are not shown."))
+    return [
+        head,
+        Section("Methods", methods, level=2, appendix=True),
+        Section("Model tables", tables, level=2, appendix=True),
+        Section(
+            "Evidence", [_evidence_table(result, findings, msgs, recs)], level=2, appendix=True
+        ),
+        Section("Data checks", [_checks_table(result, options)], level=2, appendix=True),
+    ]
