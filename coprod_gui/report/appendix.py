@@ -30,7 +30,7 @@ MAX_CHECKS = 14
 def _fmt(v: float | None, nd: int = 1, sign: bool = False) -> str:
     if v is None or not math.isfinite(v):
         return "–"
-    return f"{v:+.{nd}f}" if sign else f"{v:.{nd}f}"
+    return f"{v:.{nd}f}"  # never a leading '+': "+33.7" reads like a phone prefix
 
 
 def p_text(v: float | None) -> str:
@@ -194,8 +194,20 @@ def _checks_table(result: AnalysisResult, options: BriefOptions) -> Table:
             used = f"{whole(m.n)} of {whole(m.n_in_data)} used" if m.ok else "not fitted"
             rows.append([f"{kind}: {form}", used])
     notes: list[str] = []
+    by_action: dict[str, list] = {}
     for i in result.quality.issues:
-        notes.append(i.message + (f" ({whole(i.count)} answers)" if i.count else ""))
+        by_action.setdefault(i.action or "", []).append(i)
+    for action, issues in by_action.items():
+        counted = [i.count for i in issues if i.count]
+        if action and len(issues) >= 3 and counted:
+            notes.append(
+                f"{len(issues)} questions had answers {action} ({whole(min(counted))} to "
+                f"{whole(max(counted))} answers each; the workbook lists them)."
+            )
+            continue
+        for i in issues:
+            count = f" ({whole(i.count)} answers)" if i.count and whole(i.count) not in i.message else ""
+            notes.append(i.message + count)
     notes += list(result.warnings)
     every = [*result.diagnostics]
     for group in (result.models, result.participation):

@@ -159,9 +159,17 @@ def _block_text(b: Block, *, tables: bool) -> list[str]:
 
 
 def _councils(result: AnalysisResult, options: BriefOptions) -> str:
+    """The councils by name, except any too small to show (a name can be a resident's own
+    words, and naming a tiny council says a handful of people answered from it)."""
+    from .suppression import hidden_councils
+
     if options.council_name:
         return options.council_name
-    return join_words(list(result.authorities)) or "Not recorded"
+    hidden = hidden_councils(result, options)
+    names = [a for a in result.authorities if a not in hidden]
+    if hidden:
+        names.append(f"{len(hidden)} more not named (too few answers)")
+    return join_words(names) or "Not recorded"
 
 
 def source_line(result: AnalysisResult, options: BriefOptions, base: int | None = None) -> str:
@@ -191,7 +199,9 @@ def build_brief(result: AnalysisResult, options: BriefOptions | None = None) -> 
     findings = build_findings(result, options)
     place = _councils(result, options)
     single = options.council_name or (
-        next(iter(result.authorities)) if len(result.authorities) == 1 else None
+        next(iter(result.authorities))
+        if len(result.authorities) == 1 and result.n_respondents >= options.min_base
+        else None
     )
     title = options.title or (
         f"Co-production in {single}" if single else "Co-production: resident survey findings"

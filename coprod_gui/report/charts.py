@@ -271,7 +271,8 @@ def drivers_alt(result: AnalysisResult, options: BriefOptions) -> str:
             v = per[form]
             if v is None:
                 continue
-            words = f"{v[0]:+.0f} percentage points" if v[3] else "no clear gap"
+            more = "more" if v[0] > 0 else "less"
+            words = f"{abs(v[0]):.0f} percentage points {more}" if v[3] else "no clear gap"
             bits.append(f"{FORM_NOUN[form]} {words}")
         if bits:
             parts.append(f"{label}: {', '.join(bits)}")

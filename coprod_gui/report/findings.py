@@ -390,8 +390,8 @@ def build_findings(result: AnalysisResult, options: BriefOptions | None = None) 
                     lk.value,
                     points_strength(lk.value) if lk.clear else NO_CLEAR_LINK,
                     lk.clear,
-                    f"{lk.source}: {lk.value:+.1f} percentage points (95% range "
-                    f"{lk.low:+.1f} to {lk.high:+.1f})",
+                    f"{lk.source}: {lk.value:.1f} percentage points (95% range "
+                    f"{lk.low:.1f} to {lk.high:.1f})",
                     model=lk.source,
                     term=term,
                     form=form,
@@ -413,7 +413,7 @@ def build_findings(result: AnalysisResult, options: BriefOptions | None = None) 
                     points_strength(max((lk.value for lk in per.values() if strong(lk)), key=abs)),
                     True,
                     "; ".join(
-                        f"{lk.form} {lk.value:+.1f} points ({lk.low:+.1f} to {lk.high:+.1f})"
+                        f"{lk.form} {lk.value:.1f} points ({lk.low:.1f} to {lk.high:.1f})"
                         for lk in per.values()
                     )
                     + (f"; verdict {verdict}" if verdict else ""),
@@ -458,7 +458,7 @@ def plain_view(result: AnalysisResult, options: BriefOptions | None = None) -> d
             elif not lk.meaningful:
                 cells.append(f"under {points(options.min_points)}")
             else:
-                cells.append(f"{'+' if lk.value > 0 else '−'}{points(lk.value)}")
+                cells.append(f"{points(lk.value)} {'more' if lk.value > 0 else 'less'}")
         c = result.comparison.get(term)
         verdict = c.verdict if c is not None and c.points is not None else ""
         label = (

@@ -358,6 +358,10 @@ def protected_results(result: AnalysisResult, options: BriefOptions) -> dict[str
                 protected = _protected_level_counts(counts, options)
                 model["level_counts"] = _rename_hidden_terms(protected, hidden_term)
     doc["comparison"] = _rename_hidden_terms(doc["comparison"], hidden_term, _withheld)
+    if "units" in doc:  # a hidden level's name is not printed in the units either
+        doc["units"]["terms"] = _rename_hidden_terms(
+            doc["units"]["terms"], hidden_term, lambda _e: "a group too small to show"
+        )
     notes = [(d, doc["diagnostics"][i]) for i, d in enumerate(result.diagnostics)]
     for key in ("models", "participation", "robustness"):
         for name, model in getattr(result, key).items():

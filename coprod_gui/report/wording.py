@@ -47,7 +47,7 @@ D_SMALL, D_MEDIUM, D_LARGE = 0.20, 0.50, 0.80
 RULE_SET = (
     "Every link in the body is a gap in percentage points: the difference in the share "
     "of residents expected to take part between the least and the most favourable answer "
-    "(for age, per 10 years; for a background group, against the largest group), from the "
+    "(for age, residents aged 70 against 30; for a background group, against the largest group), from the "
     "participation models with everything else as observed. A link is clear when its 95% "
     "range excludes zero (for background questions after a Holm correction for the number "
     "tested) and meaningful when it is at least the brief's minimum (5 points unless set "

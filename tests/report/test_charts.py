@@ -46,7 +46,7 @@ def test_drivers_chart(hand_result) -> None:
     assert "Feeling able to make a difference" in labels
     assert "Age (70 against 30)" in labels
     # the same unit and numbers as the text: percentage points from the stacked comparison
-    assert "acting with others +18 percentage points" in alt
+    assert "acting with others 18 percentage points more" in alt
     assert "Feeling informed: doing things for themselves no clear gap" in alt
     assert "percentage points" in _texts(fig) and "0–100" not in _texts(fig)
 

@@ -102,8 +102,8 @@ def test_plain_view_shows_the_brief_numbers(hand_result) -> None:
     view = plain_view(hand_result)
     rows = {r[0]: r for r in view["rows"]}
     assert rows["Feeling able to make a difference"][1:] == [
-        "+12 percentage points",
-        "+18 percentage points",
+        "12 percentage points more",
+        "18 percentage points more",
         "more with acting with others",
     ]
     assert rows["Satisfaction with how the council consults"][3] == "no clear difference"
