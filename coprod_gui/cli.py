@@ -13,8 +13,8 @@ details in the log). Progress goes to stderr: a bar on a terminal, plain lines o
 from __future__ import annotations
 
 import argparse
-import io
 import dataclasses
+import io
 import json
 import logging
 import os
