@@ -94,7 +94,10 @@ def key_messages(
     if gap is not None:
         msgs.append(KeyMessage(gap.statement, gap.number, gap.key))
     best = _best_links(findings)
-    for f in best[:MAX_LINK_MESSAGES]:
+    # Key messages carry the firmest links (the whole 95% range at least the minimum gap);
+    # a clear link that could be smaller stays in the body's list, not on page 1.
+    chosen = [f for f in best if f.firm] or best
+    for f in chosen[:MAX_LINK_MESSAGES]:
         if len(msgs) >= MAX_KEY_MESSAGES:
             break
         msgs.append(KeyMessage(f.statement, f.number, f.key, list(f.terms)))
