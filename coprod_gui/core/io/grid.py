@@ -1,0 +1,239 @@
+"""Rows of cells -> a RawTable: header detection, header cleaning, column types.
+
+Shared by workbooks and text files (see :mod:`.reading`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ..progress import CancelFn, check_cancelled
+from ..types import RawTable
+
+log = logging.getLogger(__name__)
+
+_HEADER_SEARCH_ROWS = 30
+_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_LEADING_ZERO = r"[-+]?0\d"
+
+# ---------------------------------------------------------------------------------------
+# grid (rows of cells) -> RawTable, shared by workbooks and text files
+
+
+def _blank(v: Any) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, str):
+        return not v.strip()
+    if isinstance(v, float):
+        return math.isnan(v)
+    return v is pd.NaT
+
+
+def _trim(grid: list[list[Any]], notes: list[str]) -> list[list[Any]]:
+    """Drop fully empty trailing rows and columns (a stray cell far below the data)."""
+    n = len(grid)
+    end = n
+    while end and not any(not _blank(v) for v in grid[end - 1]):
+        end -= 1
+    if n - end > 1000:
+        notes.append(
+            f"The sheet had {n - end:,} empty rows after the data (probably a stray "
+            "formatted cell far below); they were ignored."
+        )
+    grid = grid[:end]
+    width = 0
+    for row in grid:
+        last = len(row)
+        while last > width and _blank(row[last - 1]):
+            last -= 1
+        width = max(width, last)
+    return [r[:width] for r in grid] if any(len(r) > width for r in grid) else grid
+
+
+def _find_header(grid: list[list[Any]]) -> int:
+    """First row whose cells are mostly filled, mostly distinct text, with data below."""
+    top = grid[:_HEADER_SEARCH_ROWS]
+    counts = [sum(1 for v in row if not _blank(v)) for row in top]
+    most = max(counts, default=0)
+    if most == 0:
+        return 0
+    for i, row in enumerate(top):
+        filled = [v for v in row if not _blank(v)]
+        if len(filled) < max(1, 0.5 * most) or len(filled) < min(2, most):
+            continue
+        texts = [v for v in filled if isinstance(v, str)]
+        if len(texts) < 0.6 * len(filled):
+            continue
+        if len({str(t).strip().lower() for t in texts}) < 0.5 * len(texts):
+            continue
+        below = grid[i + 1 : i + 4]
+        if below and any(not _blank(v) for r in below for v in r):
+            return i
+    return 0
+
+
+def _header_text(v: Any) -> str:
+    if _blank(v):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time() else v.isoformat()
+    return str(v)
+
+
+def _clean_headers(raw: Sequence[Any], has_data: Sequence[bool]) -> tuple[list[str], list]:
+    """Strip, tidy and de-duplicate headers; return names and (old, new, why) renames."""
+    names: list[str] = []
+    renames: list[tuple[str, str, str]] = []
+    used: set[str] = set()
+    for i, v in enumerate(raw):
+        old = _header_text(v)
+        new = re.sub(r"\s+", " ", old).strip()
+        whys = []
+        if not new:
+            new = f"Column {i + 1}"
+            whys.append("the header cell was blank")
+            if i > 0 and not _blank(raw[i - 1]) and has_data[i]:
+                whys.append(
+                    "it may be part of a merged header cell over several columns; "
+                    "check which question it belongs to"
+                )
+        elif new != old:
+            whys.append("spaces or line breaks in the header were tidied")
+        base = new
+        k = 2
+        while new.lower() in used:
+            new = f"{base} ({k})"
+            k += 1
+        if new != base:
+            whys.append("another column already has this name")
+        used.add(new.lower())
+        names.append(new)
+        if new != old:
+            renames.append((old, new, "; ".join(whys)))
+    return names, renames
+
+
+def _grid_to_table(
+    path: Path,
+    fmt: str,
+    grid: list[list[Any]],
+    header_row: int | None,
+    notes: list[str],
+    is_cancelled: CancelFn,
+    *,
+    text: bool = False,
+) -> RawTable:
+    if header_row is None:
+        header_row = _find_header(grid)
+    elif header_row >= len(grid):
+        raise InputError(
+            f"{path.name!r} has only {len(grid)} rows, so row {header_row + 1} cannot be "
+            "the header.",
+            hint="Choose a smaller header row number.",
+        )
+    width = max((len(r) for r in grid), default=0)
+    header = list(grid[header_row]) + [None] * (width - len(grid[header_row]))
+    body = [r for r in grid[header_row + 1 :] if any(not _blank(v) for v in r)]
+    dropped = len(grid) - header_row - 1 - len(body)
+    if dropped:
+        notes.append(f"{dropped:,} completely empty rows were skipped.")
+    if not body:
+        raise InputError(
+            f"{path.name!r} has a header row but no answers below it.",
+            hint="Check it is the right file or sheet, or set the header row.",
+        )
+    check_cancelled(is_cancelled)
+    columns: list[list[Any]] = [list(c) for c in zip(*[_pad(r, width) for r in body], strict=True)]
+    has_data = [any(not _blank(v) for v in col) for col in columns]
+    keep = [i for i in range(width) if has_data[i] or not _blank(header[i])]
+    header = [header[i] for i in keep]
+    columns = [columns[i] for i in keep]
+    names, renames = _clean_headers(header, [has_data[i] for i in keep])
+    if any("merged header" in why for _, _, why in renames):
+        notes.append(
+            "Some header cells are blank next to a filled one: the header may be a merged "
+            "cell spanning several columns. Check the renamed columns."
+        )
+    data = {}
+    for name, col in zip(names, columns, strict=True):
+        data[name] = _text_column(col) if text else _cell_column(col)
+    frame = pd.DataFrame(data)
+    return RawTable(
+        source=path,
+        frame=frame,
+        header_row=header_row,
+        format=fmt,
+        renamed_headers=renames,
+        notes=notes,
+    )
+
+
+def _pad(row: list[Any], width: int) -> list[Any]:
+    return row if len(row) == width else list(row) + [None] * (width - len(row))
+
+
+def _cell_column(col: list[Any]) -> pd.Series:
+    """A column of workbook cells: numbers stay numbers, text stays text, blanks missing."""
+    none = type(None)
+    types = set(map(type, col)) - {none}
+    if str in types:
+        # Survey answers repeat, so checking the distinct strings is far cheaper than
+        # stripping every cell. calamine gives "" for empty cells.
+        blanks = {v for v in set(col) if isinstance(v, str) and not v.strip()}
+        if blanks:
+            col = [None if v.__class__ is str and v in blanks else v for v in col]
+            types = set(map(type, col)) - {none}
+    if types <= {str}:
+        return pd.Series(col, dtype="str" if types else object)
+    if types <= {float, int}:
+        return _maybe_int(np.array(col, dtype=float))  # None -> NaN
+    if types <= {dt.datetime, dt.date}:
+        return pd.Series(pd.to_datetime(pd.Series(col, dtype=object)))
+    if types <= {float, int, str}:
+        # Mixed numbers and text ("Don't know" among codes): keep each as it is.
+        out = [int(v) if isinstance(v, float) and v.is_integer() else v for v in col]
+        return pd.Series(out, dtype=object)
+    return pd.Series(col)
+
+
+def _maybe_int(arr: np.ndarray) -> pd.Series:
+    finite = arr[~np.isnan(arr)]
+    if (
+        len(arr)
+        and len(finite) == len(arr)
+        and np.all(finite == np.round(finite))
+        and np.all(np.abs(finite) < 2**53)
+    ):
+        return pd.Series(arr.astype(np.int64))
+    return pd.Series(arr)
+
+
+def _text_column(col: list[Any]) -> pd.Series:
+    """A column of text cells: converted to numbers only if EVERY answer is a number, none
+    has a leading zero (IDs such as 00123 stay text) and none is too long for a float."""
+    s = pd.Series([None if v is None or v == "" else v for v in col], dtype="str")
+    filled = s.dropna()
+    if filled.empty:
+        return s
+    stripped = filled.str.strip()
+    if (
+        stripped.str.fullmatch(_NUMBER).all()
+        and not stripped.str.match(_LEADING_ZERO).any()
+        and stripped.str.count(r"\d").max() <= 15  # longer IDs would lose digits as floats
+    ):
+        return _maybe_int(pd.to_numeric(s.str.strip()).to_numpy(dtype=float))
+    return s
+
+

@@ -1,0 +1,138 @@
+"""SPSS (.sav, .zsav) and Stata (.dta) files: codes kept as codes, labels beside them."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ..progress import CancelFn, ProgressFn, check_cancelled
+from ..types import RawTable
+from . import safety
+from .grid import _maybe_int
+
+log = logging.getLogger(__name__)
+
+# ---------------------------------------------------------------------------------------
+# SPSS and Stata
+
+
+def _read_stat(path: Path, fmt: str, progress: ProgressFn, is_cancelled: CancelFn) -> RawTable:
+    import pyreadstat
+
+    kind = safety.sniff(path)
+    if kind == "empty":
+        raise InputError(
+            f"The file {path.name!r} is empty (0 bytes).",
+            hint="It may not have finished copying or downloading; get a fresh copy.",
+        )
+    reader = pyreadstat.read_sav if fmt == "sav" else pyreadstat.read_dta
+    kwargs: dict[str, Any] = {"apply_value_formats": False}
+    if fmt == "sav":
+        kwargs["user_missing"] = True
+    notes: list[str] = []
+    progress(0.1, f"Reading {path.name}")
+    try:
+        df, meta = _call_quietly(reader, path, **kwargs)
+    except Exception as exc:
+        if not _looks_like_encoding_error(exc):
+            raise _stat_error(path, fmt, exc) from exc
+        try:
+            df, meta = _call_quietly(reader, path, encoding="cp1252", **kwargs)
+        except Exception as exc2:
+            raise _stat_error(path, fmt, exc2, encoding=True) from exc2
+        notes.append("The file's text was read as Windows (cp1252) text; check accented letters.")
+    check_cancelled(is_cancelled)
+    progress(0.8, f"Reading labels in {path.name}")
+    frame = pd.DataFrame({c: _stat_column(df[c]) for c in df.columns}, index=pd.RangeIndex(len(df)))
+    labels = {
+        c: str(lab).strip()
+        for c, lab in (meta.column_names_to_labels or {}).items()
+        if lab and str(lab).strip()
+    }
+    value_labels = {
+        c: {_code(k): str(v) for k, v in vl.items()}
+        for c, vl in (meta.variable_value_labels or {}).items()
+        if vl
+    }
+    missing = _missing_codes(frame, meta)
+    return RawTable(
+        source=path,
+        frame=frame,
+        format=fmt,
+        variable_labels=labels,
+        value_labels=value_labels,
+        missing_codes=missing,
+        notes=notes,
+    )
+
+
+def _call_quietly(reader: Any, path: Path, **kwargs: Any) -> tuple[pd.DataFrame, Any]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return reader(str(path), **kwargs)
+
+
+def _looks_like_encoding_error(exc: BaseException) -> bool:
+    text = str(exc).lower()  # used for the decision only, never shown or logged
+    return "encod" in text or "iconv" in text or "convert" in text
+
+
+def _stat_error(path: Path, fmt: str, exc: BaseException, *, encoding: bool = False) -> InputError:
+    log.warning("could not read %s: %s", path.name, type(exc).__name__)
+    what = "SPSS" if fmt == "sav" else "Stata"
+    if encoding:
+        return InputError(
+            f"The text inside {path.name!r} is in an encoding this program cannot read.",
+            hint=f"Open it in {what} and save it again as Unicode (UTF-8), then choose it again.",
+        )
+    return InputError(
+        f"{path.name!r} could not be read as an {what} file (it may be damaged, cut off "
+        "while copying, or not really a .{0} file).".format(path.suffix.lstrip(".").lower()),
+        hint=f"Get a fresh copy, or open it in {what} and save it again.",
+    )
+
+
+def _code(k: Any) -> Any:
+    if isinstance(k, float) and k.is_integer():
+        return int(k)
+    return k
+
+
+def _stat_column(s: pd.Series) -> pd.Series:
+    """Numeric codes as int where whole, float otherwise; empty strings become missing."""
+    s = s.reset_index(drop=True)
+    if s.dtype.kind == "f":
+        return _maybe_int(s.to_numpy(dtype=float))
+    if pd.api.types.is_string_dtype(s.dtype):
+        vals = [None if v is None or v == "" or v is np.nan else v for v in s]
+        if all(v is None or isinstance(v, str) for v in vals):
+            return pd.Series(vals, dtype="str")
+        return pd.Series(vals, dtype=object)
+    return s
+
+
+def _missing_codes(frame: pd.DataFrame, meta: Any) -> dict[str, list[Any]]:
+    """Declared user-missing codes: discrete values plus codes present within ranges."""
+    out: dict[str, set[Any]] = {}
+    for col, vals in (getattr(meta, "missing_user_values", None) or {}).items():
+        out.setdefault(col, set()).update(_code(v) for v in vals)
+    for col, ranges in (getattr(meta, "missing_ranges", None) or {}).items():
+        for rng in ranges:
+            lo, hi = rng.get("lo"), rng.get("hi")
+            if lo is None or hi is None:
+                continue
+            if lo == hi:
+                out.setdefault(col, set()).add(_code(lo))
+            elif col in frame:
+                with contextlib.suppress(TypeError, ValueError):
+                    s = pd.to_numeric(frame[col], errors="coerce")
+                    present = s[(s >= lo) & (s <= hi)].dropna().unique()
+                    out.setdefault(col, set()).update(_code(float(v)) for v in present)
+    return {c: sorted(v, key=lambda x: (str(type(x)), x)) for c, v in out.items() if v}
