@@ -77,21 +77,29 @@ def analyse_tables(
     is_cancelled: CancelFn = never_cancelled,
 ) -> tuple[SurveyFrame, AnalysisResult]:
     """Prepare the tables with ``mapping`` and analyse them."""
+    from .io import limits
     from .survey.prepare import prepare
 
-    survey = prepare(
-        tables,
-        mapping,
-        progress=slice_progress(progress, 0.0, 0.3),
-        is_cancelled=is_cancelled,
-    )
-    check_cancelled(is_cancelled)
-    result = analyse(
-        survey,
-        options,
-        progress=slice_progress(progress, 0.3, 1.0),
-        is_cancelled=is_cancelled,
-    )
+    try:
+        survey = prepare(
+            tables,
+            mapping,
+            progress=slice_progress(progress, 0.0, 0.3),
+            is_cancelled=is_cancelled,
+        )
+        check_cancelled(is_cancelled)
+        result = analyse(
+            survey,
+            options,
+            progress=slice_progress(progress, 0.3, 1.0),
+            is_cancelled=is_cancelled,
+        )
+    except MemoryError as exc:
+        # what a run of this size needs, from the cells read (see io.limits)
+        cells = sum(t.frame.size for t in tables)
+        needed = float(cells) * limits.BYTES_PER_CELL
+        name = tables[0].source.name if len(tables) == 1 else "This survey"
+        raise limits.too_big(name, needed, limits.available_bytes()) from exc
     return survey, result
 
 

@@ -196,7 +196,10 @@ def _cell_column(col: list[Any]) -> pd.Series:
             col = [None if v.__class__ is str and v in blanks else v for v in col]
             types = set(map(type, col)) - {none}
     if types <= {str}:
-        return pd.Series(col, dtype="str" if types else object)
+        if not types:
+            return pd.Series(col, dtype=object)
+        codes, uniques = pd.factorize(np.asarray(col, dtype=object), use_na_sentinel=True)
+        return _strings(codes, list(uniques))
     if types <= {float, int}:
         return _maybe_int(np.array(col, dtype=float))  # None -> NaN
     if types <= {dt.datetime, dt.date}:
@@ -220,20 +223,94 @@ def _maybe_int(arr: np.ndarray) -> pd.Series:
     return pd.Series(arr)
 
 
+_NUMBER_RX = re.compile(_NUMBER)
+_LEADING_ZERO_RX = re.compile(_LEADING_ZERO)
+CATEGORICAL_SHARE = 0.5
+"""Text columns with fewer distinct answers than this share of their rows are kept as
+categoricals (one small code per cell instead of a string): survey answers repeat."""
+
+
+def _text_number(value: str) -> float | None:
+    """The number a text answer spells (" 12 ", "3.5", "1e3"), or None if it is not one:
+    a leading zero (IDs such as 00123) or more than 15 digits (a float would lose some)
+    keeps it text. Called once per distinct answer of a column, never per cell."""
+    stripped = value.strip()
+    if not _NUMBER_RX.fullmatch(stripped) or _LEADING_ZERO_RX.match(stripped):
+        return None
+    if sum(c.isdigit() for c in stripped) > 15:
+        return None
+    return float(stripped)
+
+
+VECTOR_FROM = 5_000
+"""Columns with more distinct answers than this (IDs, weights typed as text) have the
+number rule applied by Arrow's compute kernels on the distinct values instead of by
+:func:`_text_number` in Python: the same rule, without a Python call per respondent."""
+
+
+def _numbers_of(values: Sequence[str | None], arrow_values: Any = None) -> list[float | None]:
+    """:func:`_text_number` of each distinct value (Arrow's kernels for many values)."""
+    if arrow_values is None or len(values) <= VECTOR_FROM:
+        return [None if v is None else _text_number(v) for v in values]
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    s = pc.utf8_trim_whitespace(arrow_values)
+    ok = pc.and_(
+        pc.match_substring_regex(s, f"^(?:{_NUMBER})$"),
+        pc.invert(pc.match_substring_regex(s, f"^(?:{_LEADING_ZERO})")),
+    )
+    ok = pc.and_(ok, pc.less_equal(pc.count_substring_regex(s, r"\d"), 15))
+    ok = pc.fill_null(ok, False)
+    numbers = pc.cast(pc.if_else(ok, s, pa.scalar(None, pa.string())), pa.float64())
+    return numbers.to_pylist()
+
+
+def text_column(codes: np.ndarray, uniques: Sequence[Any], arrow_values: Any = None) -> pd.Series:
+    """A column of text cells given as codes into its distinct values (-1: no value).
+
+    Every rule runs on the distinct values only: "" is a blank; the column becomes numbers
+    only if EVERY other answer is a number (:func:`_text_number`); otherwise it stays text,
+    as a categorical when its answers repeat (see ``CATEGORICAL_SHARE``) and as strings
+    otherwise (IDs, free text). Answers are kept exactly as typed (spaces included).
+    """
+    codes = np.asarray(codes, dtype=np.intp)
+    values = [None if u is None else str(u) for u in uniques]
+    blank = np.array([v is None or v == "" for v in values] + [True])
+    # codes of blanks -> -1 (the extra last slot maps -1 to itself)
+    codes = np.where(blank[codes], -1, codes)
+    present = np.zeros(len(values) + 1, dtype=bool)
+    present[codes] = True  # values no cell uses (a header read with the body) are ignored
+    filled = [i for i in range(len(values)) if present[i] and not blank[i]]
+    if not filled:
+        return pd.Series([None] * len(codes), dtype="str")
+    every = _numbers_of(values, arrow_values)
+    numbers = [every[i] for i in filled]
+    if all(n is not None for n in numbers):
+        lut = np.full(len(values) + 1, np.nan)
+        lut[filled] = numbers
+        return _maybe_int(lut[codes])
+    return _strings(codes, values)
+
+
+def _strings(codes: np.ndarray, values: Sequence[str | None]) -> pd.Series:
+    """Text answers from codes into distinct non-blank strings (-1: missing): categorical
+    when they repeat, plain strings otherwise; unused values dropped."""
+    used = np.zeros(len(values) + 1, dtype=bool)
+    used[codes] = True
+    keep = [i for i in range(len(values)) if used[i]]
+    remap = np.full(len(values) + 1, -1, dtype=np.intp)
+    remap[keep] = np.arange(len(keep))
+    new_codes = remap[codes]
+    cats = [values[i] for i in keep]
+    n_filled = int((new_codes >= 0).sum())
+    if cats and len(cats) <= CATEGORICAL_SHARE * n_filled:
+        return pd.Series(pd.Categorical.from_codes(new_codes, categories=cats))
+    arr = np.array([*cats, None], dtype=object)[new_codes]
+    return pd.Series(arr, dtype="str")
+
+
 def _text_column(col: list[Any]) -> pd.Series:
-    """A column of text cells: converted to numbers only if EVERY answer is a number, none
-    has a leading zero (IDs such as 00123 stay text) and none is too long for a float."""
-    s = pd.Series([None if v is None or v == "" else v for v in col], dtype="str")
-    filled = s.dropna()
-    if filled.empty:
-        return s
-    stripped = filled.str.strip()
-    if (
-        stripped.str.fullmatch(_NUMBER).all()
-        and not stripped.str.match(_LEADING_ZERO).any()
-        and stripped.str.count(r"\d").max() <= 15  # longer IDs would lose digits as floats
-    ):
-        return _maybe_int(pd.to_numeric(s.str.strip()).to_numpy(dtype=float))
-    return s
-
-
+    """A column of text cells (a list): see :func:`text_column`."""
+    codes, uniques = pd.factorize(np.asarray(col, dtype=object), use_na_sentinel=True)
+    return text_column(codes, list(uniques))

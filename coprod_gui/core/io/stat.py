@@ -14,7 +14,7 @@ import pandas as pd
 from ..errors import InputError
 from ..progress import CancelFn, ProgressFn, check_cancelled
 from ..types import RawTable
-from . import safety
+from . import limits, safety
 from .grid import _maybe_int
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,7 @@ def _read_stat(path: Path, fmt: str, progress: ProgressFn, is_cancelled: CancelF
             hint="It may not have finished copying or downloading; get a fresh copy.",
         )
     reader = pyreadstat.read_sav if fmt == "sav" else pyreadstat.read_dta
+    _check_declared_size(path, reader)
     kwargs: dict[str, Any] = {"apply_value_formats": False}
     if fmt == "sav":
         kwargs["user_missing"] = True
@@ -71,6 +72,18 @@ def _read_stat(path: Path, fmt: str, progress: ProgressFn, is_cancelled: CancelF
         missing_codes=missing,
         notes=notes,
     )
+
+
+def _check_declared_size(path: Path, reader: Any) -> None:
+    """Refuse, before reading a single row, a file whose declared rows × columns would not
+    fit in memory (a small .zsav can claim 25 million rows). The header alone is read."""
+    try:
+        _, meta = _call_quietly(reader, path, metadataonly=True)
+    except Exception:  # damaged or oddly encoded: the full read reports it plainly
+        return
+    rows = int(getattr(meta, "number_rows", 0) or 0)
+    cols = int(getattr(meta, "number_columns", 0) or len(getattr(meta, "column_names", [])))
+    limits.check_cells(path.name, rows, cols)
 
 
 def _call_quietly(reader: Any, path: Path, **kwargs: Any) -> tuple[pd.DataFrame, Any]:

@@ -5,14 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+import pandas as pd
 
 from ..errors import InputError
 from ..progress import CancelFn, ProgressFn, check_cancelled
 from ..types import RawTable
-from . import safety
-from .grid import _blank, _find_header, _grid_to_table
+from . import limits, safety
+from .grid import _blank, _clean_headers, _find_header, _grid_to_table, text_column
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +29,7 @@ _DELIMITERS = (",", ";", "\t", "|")
 def _read_text(
     path: Path, header_row: int | None, progress: ProgressFn, is_cancelled: CancelFn
 ) -> RawTable:
+    limits.check_text(path.name, path)
     data = _read_bytes(path)
     if not data.strip():
         raise InputError(
@@ -45,18 +50,195 @@ def _read_text(
     notes: list[str] = []
     text, encoding = _decode(path, data, notes)
     check_cancelled(is_cancelled)
-    progress(0.2, f"Reading {path.name}")
+    progress(0.05, f"Reading {path.name}")
     delimiter = _sniff_delimiter(text, path)
-    grid, lines = _parse_rows(text, delimiter, path)
-    check_cancelled(is_cancelled)
-    progress(0.6, f"Finding the data in {path.name}")
-    if header_row is None:
-        header_row = _find_header(grid)
-    _check_ragged(path, grid, lines, header_row)
-    table = _grid_to_table(path, "csv", grid, header_row, notes, is_cancelled, text=True)
+    _check_quotes(path, text, delimiter)
+    table = _read_with_arrow(
+        path, data, text, encoding, delimiter, header_row, notes, progress, is_cancelled
+    )
+    if table is None:  # irregular rows: the careful reader below pads and checks each
+        grid, lines = _parse_rows(text, delimiter, path)
+        del text
+        check_cancelled(is_cancelled)
+        progress(0.6, f"Finding the data in {path.name}")
+        if header_row is None:
+            header_row = _find_header(grid)
+        _check_ragged(path, grid, lines, header_row)
+        table = _grid_to_table(path, "csv", grid, header_row, notes, is_cancelled, text=True)
     table.encoding = encoding
     table.delimiter = delimiter
     return table
+
+
+# ---------------------------------------------------------------------------------------
+# the fast path: Arrow's multi-threaded CSV reader, answers dictionary-encoded
+
+_TOP_ROWS = 40
+"""Rows parsed in Python first, to find the header under any title rows."""
+
+
+class _Counting(io.RawIOBase):
+    """The file's bytes as a stream that reports how far the reader has got (progress
+    moves during a long read) and stops it when the user cancels."""
+
+    def __init__(self, data: bytes, report: Callable[[int], None]) -> None:
+        self._view = memoryview(data)
+        self._pos = 0
+        self._report = report
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        chunk = self._view[self._pos : self._pos + len(buffer)]
+        buffer[: len(chunk)] = chunk
+        self._pos += len(chunk)
+        self._report(self._pos)
+        return len(chunk)
+
+
+def _read_with_arrow(
+    path: Path,
+    data: bytes,
+    text: str,
+    encoding: str,
+    delimiter: str,
+    header_row: int | None,
+    notes: list[str],
+    progress: ProgressFn,
+    is_cancelled: CancelFn,
+) -> RawTable | None:
+    """The whole file through ``pyarrow.csv`` when every row has the header's width;
+    ``None`` (use the careful reader) when a row is irregular or title rows above the
+    header hold line breaks. Same result as the careful reader, cell for cell."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pacsv
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        return None
+    top, lines = _parse_rows(_head(text), delimiter, path)
+    if not top:
+        return None
+    if header_row is None:
+        header_row = _find_header(top)
+    if header_row >= len(top) or lines[header_row] != header_row + 1:
+        return None
+    width = len(top[header_row])
+    if encoding in ("utf-8", "utf-8-sig"):
+        raw = data[3:] if encoding == "utf-8-sig" else data
+    else:
+        raw = text.encode("utf-8")
+    total = max(len(raw), 1)
+    head_bytes = max(len(_head(text).encode("utf-8")), 1)
+    rows_per_byte = len(top) / head_bytes  # for "about N rows so far"
+    irregular: list[int] = []
+    empty = [0]
+
+    def on_invalid(row: Any) -> str:
+        if not (row.text or "").strip():
+            empty[0] += 1
+        else:
+            irregular.append(row.number)
+        return "skip"
+
+    def report(done: int) -> None:
+        check_cancelled(is_cancelled)
+        about = int(done * rows_per_byte)
+        progress(0.05 + 0.55 * done / total, f"Reading {path.name}: about {about:,} rows so far")
+
+    names = [f"c{i}" for i in range(width)]
+    try:
+        table = pacsv.read_csv(
+            pa.PythonFile(_Counting(raw, report), mode="r"),
+            read_options=pacsv.ReadOptions(
+                skip_rows=header_row, column_names=names, use_threads=True, block_size=1 << 22
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=on_invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid:
+        return None
+    if irregular:
+        return None
+    check_cancelled(is_cancelled)
+    progress(0.6, f"Finding the data in {path.name}")
+    # Each column dictionary-encoded once; every later rule (blank cells, blank rows,
+    # numbers) runs on its distinct values and reaches the cells through the codes.
+    columns = []
+    for i in range(width):
+        enc = table.column(i).combine_chunks().dictionary_encode()
+        values = enc.dictionary
+        codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.intp)
+        blank = pc.equal(pc.utf8_trim_whitespace(values), "").to_numpy(zero_copy_only=False)
+        columns.append((codes, values, blank))
+    del table
+    header = [vals[c[0]].as_py() for c, vals, _ in columns]
+    row_blank = np.ones(len(columns[0][0]) - 1, dtype=bool)
+    for codes, _, blank in columns:
+        row_blank &= blank[codes[1:]]
+    n_blank = int(row_blank.sum())
+    keep_rows = ~row_blank
+    body = [(codes[1:][keep_rows], values, blank) for codes, values, blank in columns]
+    return _table_from_columns(path, header_row, header, body, n_blank + empty[0], notes)
+
+
+def _table_from_columns(
+    path: Path,
+    header_row: int,
+    header: list[Any],
+    body: list[tuple[np.ndarray, Any, np.ndarray]],
+    dropped: int,
+    notes: list[str],
+) -> RawTable:
+    """As ``_grid_to_table`` does for rows of cells, for dictionary-encoded columns."""
+    if dropped:
+        notes.append(f"{dropped:,} completely empty rows were skipped.")
+    if not len(body[0][0]):
+        raise InputError(
+            f"{path.name!r} has a header row but no answers below it.",
+            hint="Check it is the right file or sheet, or set the header row.",
+        )
+    has_data = [bool((~blank[codes]).any()) for codes, _, blank in body]
+    keep = [i for i in range(len(header)) if has_data[i] or not _blank(header[i])]
+    names, renames = _clean_headers([header[i] for i in keep], [has_data[i] for i in keep])
+    if any("merged header" in why for _, _, why in renames):
+        notes.append(
+            "Some header cells are blank next to a filled one: the header may be a merged "
+            "cell spanning several columns. Check the renamed columns."
+        )
+    data = {}
+    for name, i in zip(names, keep, strict=True):
+        codes, values, _ = body[i]
+        data[name] = text_column(codes, values.to_pylist(), values)
+    return RawTable(
+        source=path,
+        frame=pd.DataFrame(data),
+        header_row=header_row,
+        format="csv",
+        renamed_headers=renames,
+        notes=notes,
+    )
+
+
+def _head(text: str) -> str:
+    """The first ``_TOP_ROWS`` lines (enough to find the header)."""
+    end = 0
+    for _ in range(_TOP_ROWS):
+        nxt = text.find("\n", end)
+        if nxt < 0:
+            return text
+        end = nxt + 1
+    return text[:end]
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -135,6 +317,30 @@ def _parse_rows(text: str, delimiter: str, path: Path) -> tuple[list[list[Any]],
             "and save it again as CSV.",
         ) from exc
     return grid, lines
+
+
+def _check_quotes(path: Path, text: str, delimiter: str) -> None:
+    """Refuse a quote mark that is never closed: every row after it would silently become
+    part of one answer (a CSV reader reads to the end of the file looking for the close)."""
+    if text.count('"') % 2 == 0:
+        return  # every opened quote is closed (or quotes pair up inside answers)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    start = 1
+    try:
+        for _ in reader:
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        if "end of data" not in str(exc):
+            return  # another quoting slip; the readers below report or keep it as text
+        end = reader.line_num
+        rows = end - start + 1
+        raise InputError(
+            f"Line {start:,} of {path.name!r} opens a quote mark (\") that is never closed, "
+            f"so the {rows:,} rows from there to the end of the file ({start:,} to {end:,}) "
+            "would be read as one answer and those respondents lost.",
+            hint="Open the file in a text editor or Excel, remove or close the stray quote "
+            "mark on that line, and save it again as CSV.",
+        ) from None
 
 
 def _check_ragged(path: Path, grid: list[list[Any]], lines: list[int], header_row: int) -> None:
