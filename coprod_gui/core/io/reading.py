@@ -26,7 +26,14 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError
-from ..progress import CancelFn, ProgressFn, check_cancelled, never_cancelled, no_progress
+from ..progress import (
+    CancelFn,
+    ProgressFn,
+    check_cancelled,
+    heartbeat,
+    never_cancelled,
+    no_progress,
+)
 from ..types import RawTable
 from . import limits, safety
 from .grid import _blank, _grid_to_table, _trim
@@ -192,7 +199,7 @@ def _read_workbook(
     check_cancelled(is_cancelled)
     progress(0.1, f"Reading {path.name}")
     hidden: set[str] = set()
-    sheets, grids = _load_grids(path, fmt, sheet, hidden)
+    sheets, grids = _load_grids(path, fmt, sheet, hidden, progress)
     check_cancelled(is_cancelled)
     progress(0.7, f"Finding the data in {path.name}")
     notes: list[str] = []
@@ -257,7 +264,11 @@ def _has_cells(grid: list[list[Any]]) -> bool:
 
 
 def _load_grids(
-    path: Path, fmt: str, sheet: str | None, hidden: set[str] | None = None
+    path: Path,
+    fmt: str,
+    sheet: str | None,
+    hidden: set[str] | None = None,
+    progress: ProgressFn = no_progress,
 ) -> tuple[list[str], dict[str, list[list[Any]]]]:
     """All sheets (or just ``sheet``) as lists of rows, via calamine or a fallback; the
     names of hidden (and very hidden) sheets are added to ``hidden``."""
@@ -279,7 +290,8 @@ def _load_grids(
         wanted = _wanted_sheets(path, names, sheet)
         grids = {}
         for name in wanted:
-            grids[name] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            with heartbeat(progress, 0.4, f"Reading the sheet {name!r} of {path.name}"):
+                grids[name] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
         return names, grids
     except InputError:
         raise

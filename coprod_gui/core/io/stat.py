@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..progress import CancelFn, ProgressFn, check_cancelled
+from ..progress import CancelFn, ProgressFn, check_cancelled, heartbeat
 from ..types import RawTable
 from . import limits, safety
 from .grid import _maybe_int
@@ -40,7 +40,8 @@ def _read_stat(path: Path, fmt: str, progress: ProgressFn, is_cancelled: CancelF
     notes: list[str] = []
     progress(0.1, f"Reading {path.name}")
     try:
-        df, meta = _call_quietly(reader, path, **kwargs)
+        with heartbeat(progress, 0.4, f"Reading {path.name}"):
+            df, meta = _call_quietly(reader, path, **kwargs)
     except Exception as exc:
         if not _looks_like_encoding_error(exc):
             raise _stat_error(path, fmt, exc) from exc

@@ -145,7 +145,8 @@ def _read_with_arrow(
     def report(done: int) -> None:
         check_cancelled(is_cancelled)
         about = int(done * rows_per_byte)
-        progress(0.05 + 0.55 * done / total, f"Reading {path.name}: about {about:,} rows so far")
+        frac = min(0.05 + 0.55 * done / total, 0.6)
+        progress(frac, f"Reading {path.name}: about {about:,} rows so far")
 
     names = [f"c{i}" for i in range(width)]
     try:

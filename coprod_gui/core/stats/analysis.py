@@ -26,6 +26,7 @@ from ..progress import (
     CancelFn,
     ProgressFn,
     check_cancelled,
+    heartbeat,
     never_cancelled,
     no_progress,
     slice_progress,
@@ -148,24 +149,28 @@ def analyse(
     for i, (step, form) in enumerate(steps):
         check_cancelled(is_cancelled)
         at = 0.1 + i * span
-        if step == "index":
-            progress(at, f"Model of {form} co-production")
-            result_models[form] = linear.fit_index_model(frame, form, **fit_kw)
-        elif step == "participation":
-            progress(at, f"Model of taking part in {form} co-production")
-            participation[form], fitted = logit.fit_participation(frame, form, **fit_kw)
-            # the efficacy curve from this fit, then the design is let go (n×p floats)
-            if fitted is not None and "efficacy" in participation[form].terms:
-                curve = logit.predicted_participation(fitted, options.curve_points)
-                if curve:
-                    predicted[form] = curve
-            del fitted
-        else:
-            progress(at, "Comparing the two forms")
-            comparison = with_verdicts(
-                compare_forms(frame, diagnostics=notes, **fit_kw),
-                compare_participation(frame, diagnostics=notes, **fit_kw),
-            )
+        what = {
+            "index": f"Model of {form} co-production",
+            "participation": f"Model of taking part in {form} co-production",
+            "comparison": "Comparing the two forms",
+        }[step]
+        progress(at, what)
+        with heartbeat(progress, at, what):  # a fit on a national file takes seconds
+            if step == "index":
+                result_models[form] = linear.fit_index_model(frame, form, **fit_kw)
+            elif step == "participation":
+                participation[form], fitted = logit.fit_participation(frame, form, **fit_kw)
+                # the efficacy curve from this fit, then the design is let go (n×p floats)
+                if fitted is not None and "efficacy" in participation[form].terms:
+                    curve = logit.predicted_participation(fitted, options.curve_points)
+                    if curve:
+                        predicted[form] = curve
+                del fitted
+            else:
+                comparison = with_verdicts(
+                    compare_forms(frame, diagnostics=notes, **fit_kw),
+                    compare_participation(frame, diagnostics=notes, **fit_kw),
+                )
 
     robustness: dict[str, ModelResult] = {}
     if options.robustness:
