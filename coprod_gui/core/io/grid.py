@@ -296,9 +296,8 @@ def text_column(codes: np.ndarray, uniques: Sequence[Any], arrow_values: Any = N
 def _strings(codes: np.ndarray, values: Sequence[str | None]) -> pd.Series:
     """Text answers from codes into distinct non-blank strings (-1: missing): categorical
     when they repeat, plain strings otherwise; unused values dropped."""
-    used = np.zeros(len(values) + 1, dtype=bool)
-    used[codes] = True
-    keep = [i for i in range(len(values)) if used[i]]
+    # in order of first appearance, whatever order the reader listed them in
+    keep = [int(i) for i in pd.unique(codes) if i >= 0]
     remap = np.full(len(values) + 1, -1, dtype=np.intp)
     remap[keep] = np.arange(len(keep))
     new_codes = remap[codes]

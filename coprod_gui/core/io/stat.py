@@ -15,7 +15,7 @@ from ..errors import InputError
 from ..progress import CancelFn, ProgressFn, check_cancelled, heartbeat
 from ..types import RawTable
 from . import limits, safety
-from .grid import _maybe_int
+from .grid import _maybe_int, _strings
 
 log = logging.getLogger(__name__)
 
@@ -125,9 +125,13 @@ def _stat_column(s: pd.Series) -> pd.Series:
     if s.dtype.kind == "f":
         return _maybe_int(s.to_numpy(dtype=float))
     if pd.api.types.is_string_dtype(s.dtype):
+        # the distinct values only (no pass over the cells in Python): "" is missing
+        codes, uniques = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
+        values = list(uniques)
+        if all(isinstance(v, str) for v in values):
+            blank = np.array([v == "" for v in values] + [True])
+            return _strings(np.where(blank[codes], -1, codes), values)
         vals = [None if v is None or v == "" or v is np.nan else v for v in s]
-        if all(v is None or isinstance(v, str) for v in vals):
-            return pd.Series(vals, dtype="str")
         return pd.Series(vals, dtype=object)
     return s
 

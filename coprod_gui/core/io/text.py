@@ -48,15 +48,21 @@ def _read_text(
             hint="Export the data as Excel or CSV and choose that file instead.",
         )
     notes: list[str] = []
-    text, encoding = _decode(path, data, notes)
+    text, encoding = _decode(path, data, notes)  # None for UTF-8: checked, not kept
     check_cancelled(is_cancelled)
     progress(0.05, f"Reading {path.name}")
-    delimiter = _sniff_delimiter(text, path)
-    _check_quotes(path, text, delimiter)
+    start = text[: 1 << 20] if text is not None else _utf8_start(data, encoding)
+    delimiter = _sniff_delimiter(start, path)
+    head = _head(start)
+    del start
+    quotes = text.count('"') if text is not None else data.count(b'"')
+    if quotes % 2:  # a quote mark may be open to the end of the file: look closely
+        _check_quotes(path, _full(text, data, encoding), delimiter)
     table = _read_with_arrow(
-        path, data, text, encoding, delimiter, header_row, notes, progress, is_cancelled
+        path, data, text, head, encoding, delimiter, header_row, notes, progress, is_cancelled
     )
     if table is None:  # irregular rows: the careful reader below pads and checks each
+        text = _full(text, data, encoding)
         grid, lines = _parse_rows(text, delimiter, path)
         del text
         check_cancelled(is_cancelled)
@@ -72,6 +78,9 @@ def _read_text(
 
 # ---------------------------------------------------------------------------------------
 # the fast path: Arrow's multi-threaded CSV reader, answers dictionary-encoded
+
+USE_ARROW = True
+"""Read CSV with pyarrow when it is installed (tests switch it off to check the other path)."""
 
 _TOP_ROWS = 40
 """Rows parsed in Python first, to find the header under any title rows."""
@@ -97,10 +106,21 @@ class _Counting(io.RawIOBase):
         return len(chunk)
 
 
+def _utf8_start(data: bytes, encoding: str, size: int = 1 << 20) -> str:
+    """The start of a UTF-8 file as text (a character cut at the end is dropped)."""
+    start = 3 if encoding == "utf-8-sig" else 0
+    return data[start : start + size].decode("utf-8", errors="ignore")
+
+
+def _full(text: str | None, data: bytes, encoding: str) -> str:
+    return text if text is not None else data.decode(encoding)
+
+
 def _read_with_arrow(
     path: Path,
     data: bytes,
-    text: str,
+    text: str | None,
+    head: str,
     encoding: str,
     delimiter: str,
     header_row: int | None,
@@ -111,13 +131,7 @@ def _read_with_arrow(
     """The whole file through ``pyarrow.csv`` when every row has the header's width;
     ``None`` (use the careful reader) when a row is irregular or title rows above the
     header hold line breaks. Same result as the careful reader, cell for cell."""
-    try:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-        import pyarrow.csv as pacsv
-    except ImportError:  # pragma: no cover - pyarrow is a dependency
-        return None
-    top, lines = _parse_rows(_head(text), delimiter, path)
+    top, lines = _parse_rows(head, delimiter, path)
     if not top:
         return None
     if header_row is None:
@@ -125,13 +139,31 @@ def _read_with_arrow(
     if header_row >= len(top) or lines[header_row] != header_row + 1:
         return None
     width = len(top[header_row])
-    if encoding in ("utf-8", "utf-8-sig"):
-        raw = data[3:] if encoding == "utf-8-sig" else data
+    if text is None:  # UTF-8 already: Arrow reads the bytes as they are
+        raw = memoryview(data)[3:] if encoding == "utf-8-sig" else data
     else:
         raw = text.encode("utf-8")
     total = max(len(raw), 1)
-    head_bytes = max(len(_head(text).encode("utf-8")), 1)
+    head_bytes = max(len(head.encode("utf-8")), 1)
     rows_per_byte = len(top) / head_bytes  # for "about N rows so far"
+    try:
+        if not USE_ARROW:
+            raise ImportError("pyarrow switched off")
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pacsv
+    except ImportError:  # the executable leaves pyarrow out (size budget): pandas' C reader
+        return _read_with_pandas(
+            path,
+            raw,
+            total * rows_per_byte,
+            delimiter,
+            header_row,
+            width,
+            notes,
+            progress,
+            is_cancelled,
+        )
     irregular: list[int] = []
     empty = [0]
 
@@ -176,13 +208,15 @@ def _read_with_arrow(
     # Each column dictionary-encoded once; every later rule (blank cells, blank rows,
     # numbers) runs on its distinct values and reaches the cells through the codes.
     columns = []
+    parsed = list(table.columns)
+    del table
     for i in range(width):
-        enc = table.column(i).combine_chunks().dictionary_encode()
+        enc = parsed[i].combine_chunks().dictionary_encode()
+        parsed[i] = None  # this column's text is no longer needed: free it now
         values = enc.dictionary
-        codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.intp)
+        codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int32)
         blank = pc.equal(pc.utf8_trim_whitespace(values), "").to_numpy(zero_copy_only=False)
         columns.append((codes, values, blank))
-    del table
     header = [vals[c[0]].as_py() for c, vals, _ in columns]
     row_blank = np.ones(len(columns[0][0]) - 1, dtype=bool)
     for codes, _, blank in columns:
@@ -193,11 +227,86 @@ def _read_with_arrow(
     return _table_from_columns(path, header_row, header, body, n_blank + empty[0], notes)
 
 
+PANDAS_CHUNK = 100_000
+"""Rows per chunk of pandas' reader: progress per chunk, and only one chunk's cells exist
+as Python strings at a time (each chunk becomes categoricals)."""
+
+
+def _read_with_pandas(
+    path: Path,
+    raw: bytes,
+    est_rows: float,
+    delimiter: str,
+    header_row: int,
+    width: int,
+    notes: list[str],
+    progress: ProgressFn,
+    is_cancelled: CancelFn,
+) -> RawTable | None:
+    """The same as the Arrow path with pandas' C reader, chunk by chunk into categoricals
+    (used where pyarrow is not installed, e.g. the executable). ``None`` for a row wider
+    than the header (the careful reader reports or pads it); short rows are padded with
+    blanks, as the careful reader does."""
+    names = [f"c{i}" for i in range(width)]
+    parts: dict[str, list[pd.Categorical]] = {n: [] for n in names}
+    done = 0
+    try:
+        reader = pd.read_csv(
+            io.BytesIO(raw),
+            sep=delimiter,
+            header=None,
+            names=names,
+            skiprows=header_row,
+            dtype="category",
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+            chunksize=PANDAS_CHUNK,
+            encoding="utf-8",
+        )
+        for chunk in reader:
+            check_cancelled(is_cancelled)
+            for n in names:
+                parts[n].append(chunk[n].array)
+            done += len(chunk)
+            progress(
+                0.05 + 0.55 * min(done / max(est_rows, 1.0), 1.0),
+                f"Reading {path.name}: {done:,} rows so far",
+            )
+    except (pd.errors.ParserError, ValueError):
+        return None
+    progress(0.6, f"Finding the data in {path.name}")
+    columns = []
+    for n in names:
+        # one list of distinct values per column; each chunk's codes mapped into it
+        index: dict[str, int] = {}
+        pieces = []
+        for cat in parts[n]:
+            lut = np.array(
+                [index.setdefault(str(v), len(index)) for v in cat.categories] + [-1],
+                dtype=np.int32,
+            )
+            pieces.append(lut[np.asarray(cat.codes, dtype=np.intp)])
+        parts[n] = []
+        values = list(index)
+        codes = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int32)
+        blank = np.array([not v.strip() for v in values] + [True])
+        columns.append((codes, values, blank))
+    header = [vals[c[0]] if c[0] >= 0 else "" for c, vals, _ in columns]
+    row_blank = np.ones(len(columns[0][0]) - 1, dtype=bool)
+    for codes, _, blank in columns:
+        row_blank &= blank[codes[1:]]
+    keep_rows = ~row_blank
+    body = [(codes[1:][keep_rows], values, blank) for codes, values, blank in columns]
+    return _table_from_columns(path, header_row, header, body, int(row_blank.sum()), notes)
+
+
 def _table_from_columns(
     path: Path,
     header_row: int,
     header: list[Any],
-    body: list[tuple[np.ndarray, Any, np.ndarray]],
+    body: list[tuple[np.ndarray, Any, np.ndarray]],  # (codes, distinct values, blank mask)
     dropped: int,
     notes: list[str],
 ) -> RawTable:
@@ -220,7 +329,10 @@ def _table_from_columns(
     data = {}
     for name, i in zip(names, keep, strict=True):
         codes, values, _ = body[i]
-        data[name] = text_column(codes, values.to_pylist(), values)
+        if isinstance(values, list):
+            data[name] = text_column(codes, values)
+        else:
+            data[name] = text_column(codes, values.to_pylist(), values)
     return RawTable(
         source=path,
         frame=pd.DataFrame(data),
@@ -253,8 +365,23 @@ def _read_bytes(path: Path) -> bytes:
         ) from exc
 
 
-def _decode(path: Path, data: bytes, notes: list[str]) -> tuple[str, str]:
-    """Decode strictly: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
+def _valid_utf8(data: bytes, block: int = 1 << 24) -> bool:
+    """Strict UTF-8 check in blocks, so a big file is never held twice as text."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    try:
+        for start in range(0, len(data), block):
+            decoder.decode(data[start : start + block], final=False)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _decode(path: Path, data: bytes, notes: list[str]) -> tuple[str | None, str]:
+    """Decode strictly: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252.
+    UTF-8 is only checked (``None`` is returned for the text): the readers take bytes."""
     if data.startswith(b"\xef\xbb\xbf"):
         candidates = ["utf-8-sig"]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -262,6 +389,10 @@ def _decode(path: Path, data: bytes, notes: list[str]) -> tuple[str, str]:
     else:
         candidates = ["utf-8", "cp1252"]
     for enc in candidates:
+        if enc in ("utf-8", "utf-8-sig"):
+            if _valid_utf8(data):
+                return None, enc
+            continue
         try:
             text = data.decode(enc)
         except UnicodeDecodeError:
@@ -336,7 +467,7 @@ def _check_quotes(path: Path, text: str, delimiter: str) -> None:
         end = reader.line_num
         rows = end - start + 1
         raise InputError(
-            f"Line {start:,} of {path.name!r} opens a quote mark (\") that is never closed, "
+            f'Line {start:,} of {path.name!r} opens a quote mark (") that is never closed, '
             f"so the {rows:,} rows from there to the end of the file ({start:,} to {end:,}) "
             "would be read as one answer and those respondents lost.",
             hint="Open the file in a text editor or Excel, remove or close the stray quote "
@@ -360,5 +491,3 @@ def _check_ragged(path: Path, grid: list[list[Any]], lines: list[int], header_ro
                 hint="Open the file in Excel, fix that line (often an unquoted comma in an "
                 "answer) and save it again.",
             )
-
-
