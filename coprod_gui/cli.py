@@ -22,7 +22,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from .core.errors import Cancelled, CoprodError, InputError, os_error
 from .core.memory import memory_error
@@ -232,6 +232,7 @@ def run(args: argparse.Namespace, progress: ProgressPrinter) -> list[Path]:
     from .core.progress import slice_progress
     from .core.stats.analysis import AnalysisOptions
     from .core.survey.mapping import load_mapping, save_mapping
+    from .core.survey.suggestions import to_check
     from .report.export import DEMO_SURVEY_NAME, export_all, results_document
     from .report.options import BriefOptions
 
@@ -289,6 +290,7 @@ def run(args: argparse.Namespace, progress: ProgressPrinter) -> list[Path]:
                 sheet=args.sheet,
                 header_row=header_row,
                 progress=slice_progress(progress, 0.0, 0.8),
+                on_suggested=None if mapping else _draft_step(folder, staging, args.out, progress),
             )
             brief_options = BriefOptions()
         result = out.result
@@ -306,7 +308,7 @@ def run(args: argparse.Namespace, progress: ProgressPrinter) -> list[Path]:
             brief_options, **{k: v for k, v in context.items() if v is not None}
         )
         export_all(result, staging, brief_options, progress=slice_progress(progress, 0.8, 0.98))
-        save_mapping(out.mapping, staging / "mapping.json")
+        save_mapping(out.mapping, staging / "mapping.json", to_check=to_check(out.suggestions))
         # Notes on warnings raised while drawing the charts reach results.json too.
         result.warnings.extend(w for w in warning_notes(caught) if w not in result.warnings)
         # Small groups are withheld from results.json exactly as from the brief beside it;
@@ -335,3 +337,40 @@ def run(args: argparse.Namespace, progress: ProgressPrinter) -> list[Path]:
         written.append(save_project(saved, args.save_project))
     progress(1.0, "Done")
     return written
+
+
+def _draft_step(folder: Any, staging: Path, out: Path, progress: ProgressPrinter) -> Any:
+    """What ``analyse`` does with a suggested mapping before analysing (issue 9).
+
+    Writes the draft ``mapping.json`` (with every question's definition and the
+    suggestions left "to check") into ``--out``, prints (on stderr) per topic what was
+    chosen and how sure; when a form of co-production or the efficacy driver is unsure, stops with exit 2
+    asking the officer to check that file and run again with ``--mapping``.
+    """
+    from .core.errors import InputError
+    from .core.survey.define import build_definitions
+    from .core.survey.draft import draft_report
+    from .core.survey.mapping import save_mapping
+    from .core.survey.suggestions import to_check
+
+    def step(tables: list[Any], mapping: Any, suggestions: list[Any]) -> None:
+        mapping.definitions = build_definitions(tables, mapping)
+        lines, unsure = draft_report(mapping, suggestions, ", ".join(repr(t.name) for t in tables))
+        progress.finish()
+        draft = Path(os.path.abspath(out)) / "mapping.json"
+        # On stderr with the progress: stdout carries only the list of files written.
+        _say("No --mapping given, so the program chose the questions itself:", *lines)
+        if not unsure:
+            _say(f"The mapping used is saved as {draft}; check it, then use --mapping {draft} next time.")
+            return
+        save_mapping(mapping, staging / "mapping.json", to_check=to_check(suggestions))
+        folder.commit()
+        raise InputError(
+            "The program is not sure which questions to use: " + "; ".join(unsure) + ". "
+            f"No brief was written. A draft mapping is saved as {draft}.",
+            hint=f"Open the mapping file {draft} in a text editor, move the right columns from "
+            f"\"to_check\" into \"columns\" (and check each question's answers under "
+            f"\"questions\"), then run again with --mapping {draft}.",
+        )
+
+    return step

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,8 +112,12 @@ def run_pipeline(
     header_row: int | None = None,
     progress: ProgressFn = no_progress,
     is_cancelled: CancelFn = never_cancelled,
+    on_suggested: Callable[[list[RawTable], Mapping, list[Suggestion]], None] | None = None,
 ) -> PipelineOutput:
     """Read, map (suggested when ``mapping`` is None), prepare and analyse.
+
+    ``on_suggested`` sees a suggested mapping before anything is analysed (the command
+    line writes the draft there and may stop the run by raising).
 
     ``sheet``/``header_row`` (0-based) default to the mapping's own when it has them.
     A given mapping is checked against the files first, so a column it names that is not
@@ -137,6 +141,8 @@ def run_pipeline(
     if mapping is None:
         progress(0.4, "Matching questions to what they measure")
         mapping, suggestions = suggest_mapping(tables)
+        if on_suggested is not None:
+            on_suggested(tables, mapping, suggestions)
     else:
         check_mapping(mapping, tables)
     check_cancelled(is_cancelled)

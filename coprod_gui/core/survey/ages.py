@@ -106,6 +106,11 @@ def age_answers(st: Stacked, topic: str, *, this_year: int) -> QuestionDefinitio
             answers.append(Answer(key, _label(st, i), c, float(code), None, "file labels", code))
         elif kind == "years" and st.labelled[i]:
             answers.append(Answer(key, _label(st, i), c, years, None, "file labels", code))
+        elif kind == "band" and not bands and (_lo == 0.0 or _hi == 200.0):
+            # An open end among numbers ("90 or over", "under 18") is the number at that end.
+            end = _lo if _hi == 200.0 else (_hi - 1 if _hi is not None else None)
+            ends += 1
+            answers.append(Answer(key, _label(st, i), c, end, None, origin, code))
         elif kind == "band":
             answers.append(Answer(key, _label(st, i), c, years, None, origin, code))
         elif kind == "unknown":
