@@ -32,10 +32,13 @@ def _figures(folder: Path) -> dict:
     return {k: doc[k] for k in ("n_respondents", "levels", "levels_by", "models", "participation")}
 
 
-def _round_trip(survey: Path, tmp_path: Path, capsys) -> tuple[dict, dict, Path]:
+def _round_trip(
+    survey: Path, tmp_path: Path, capsys, extra: tuple[str, ...] = ()
+) -> tuple[dict, dict, Path]:
     project = tmp_path / "work" / "survey.coprod"
     direct, again = tmp_path / "direct", tmp_path / "again"
-    assert cli.main([str(survey), "--out", str(direct), "--save-project", str(project)]) == 0
+    args = [str(survey), *extra, "--out", str(direct), "--save-project", str(project)]
+    assert cli.main(args) == 0
     assert "survey.coprod" in capsys.readouterr().out
     assert project.is_file()
     assert cli.main(["--project", str(project), "--out", str(again)]) == 0
@@ -78,6 +81,12 @@ def test_gss_2010_project_gives_the_same_results_json(tmp_path: Path, capsys) ->
     gss = _gss()
     if gss is None:
         pytest.skip("../shared/realdata/GSS2010.dta is not beside the project")
-    direct, again, _ = _round_trip(gss, tmp_path, capsys)
+    # Without a mapping the GSS run stops to ask for a check (issue 9): map it as its README says.
+    mapping = tmp_path / "gss_mapping.json"
+    mapping.write_text(json.dumps({"schema": "coprod-mapping/2", "columns": {
+        "individual_coproduction": ["recycle", "redcehme", "chemfree", "h2oless"],
+        "collective_coproduction": ["grngroup", "grnsign", "grnmoney", "grndemo"],
+        "efficacy": ["toodifme"], "age": "age", "gender": "sex"}, "reverse": ["toodifme"]}))
+    direct, again, _ = _round_trip(gss, tmp_path, capsys, ("--mapping", str(mapping)))
     assert direct == again
     assert direct["n_respondents"] > 1000
