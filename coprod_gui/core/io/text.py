@@ -31,7 +31,7 @@ def _read_text(
 ) -> RawTable:
     limits.check_text(path.name, path)
     data = _read_bytes(path)
-    if not data.strip():
+    if not data or data.isspace():  # (no stripped copy of a big file)
         raise InputError(
             f"The file {path.name!r} is empty.",
             hint="It may not have finished copying or downloading; get a fresh copy.",
@@ -194,7 +194,7 @@ def _read_with_arrow(
                 invalid_row_handler=on_invalid,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
+                column_types={n: pa.dictionary(pa.int32(), pa.string()) for n in names},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -211,10 +211,18 @@ def _read_with_arrow(
     parsed = list(table.columns)
     del table
     for i in range(width):
-        enc = parsed[i].combine_chunks().dictionary_encode()
-        parsed[i] = None  # this column's text is no longer needed: free it now
-        values = enc.dictionary
-        codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int32)
+        # parsed straight into dictionary arrays; one dictionary for all blocks
+        col = parsed[i].unify_dictionaries()
+        parsed[i] = None
+        if col.num_chunks:
+            values = col.chunk(0).dictionary
+            codes = np.concatenate(
+                [ch.indices.to_numpy(zero_copy_only=False) for ch in col.chunks]
+            ).astype(np.int32, copy=False)
+        else:
+            values = pa.array([], pa.string())
+            codes = np.zeros(0, dtype=np.int32)
+        del col
         blank = pc.equal(pc.utf8_trim_whitespace(values), "").to_numpy(zero_copy_only=False)
         columns.append((codes, values, blank))
     header = [vals[c[0]].as_py() for c, vals, _ in columns]
