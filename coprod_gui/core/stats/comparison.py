@@ -66,19 +66,18 @@ def compare_forms(
     x = design.x
     w = np.ones(n) if design.weights is None else design.weights
     ys = [rows[f"index_{f}"].to_numpy(dtype=float) for f in ("individual", "collective")]
-    xw = x * w[:, None]
     try:
-        bread = np.linalg.inv(xw.T @ x)
+        bread = np.linalg.inv(fitting.gram(x, w))
     except np.linalg.LinAlgError:
         notes.append(dg.not_converged(model, "The comparison model"))
         return {}
-    betas = [bread @ (xw.T @ y) for y in ys]
-    scores = np.hstack([xw * (y - x @ b)[:, None] for y, b in zip(ys, betas, strict=True)])
+    betas = [bread @ (x.T @ (w * y)) for y in ys]
+    us = [w * (y - x @ b) for y, b in zip(ys, betas, strict=True)]
     big_bread = np.zeros((2 * p, 2 * p))
     big_bread[:p, :p] = bread
     big_bread[p:, p:] = bread
     factor = n / (n - 1) * (2 * n - 1) / (2 * n - 2 * p)
-    cov = factor * big_bread @ (scores.T @ scores) @ big_bread
+    cov = factor * big_bread @ _score_cross(x, us) @ big_bread
     params = np.concatenate(betas)
     df = float(n - 1)
     tcrit = float(scipy.special.stdtrit(df, 0.975))
@@ -111,6 +110,19 @@ Z95 = float(scipy.special.ndtri(0.975))
 
 def _pz(est: float, se: float) -> float:
     return float(2 * scipy.special.ndtr(-abs(est / se))) if se > 0 else math.nan
+
+
+def _score_cross(x: np.ndarray, us: list[np.ndarray]) -> np.ndarray:
+    """S'S for the per-respondent scores S = [x·u₁, x·u₂], from three weighted
+    cross-products accumulated over row blocks (S itself is 2n×p floats: 0.5 GB at a
+    million respondents)."""
+    k = x.shape[1]
+    out = np.empty((2 * k, 2 * k))
+    out[:k, :k] = fitting.gram(x, us[0] * us[0])
+    out[k:, k:] = fitting.gram(x, us[1] * us[1])
+    out[:k, k:] = fitting.gram(x, us[0] * us[1])
+    out[k:, :k] = out[:k, k:].T
+    return out
 
 
 def holm_adjust(pvalues: dict[str, float]) -> dict[str, float]:
@@ -287,12 +299,10 @@ def compare_participation(
         return {}
     params = [f.params for f in fits]
     breads = [f.cov for f in fits]
-    scores = np.hstack(
-        [x * (w * (y - scipy.special.expit(x @ b)))[:, None] for y, b in zip(ys, params, strict=True)]
-    )
+    us = [w * (y - scipy.special.expit(x @ b)) for y, b in zip(ys, params, strict=True)]
     bread = np.zeros((2 * k, 2 * k))
     bread[:k, :k], bread[k:, k:] = breads
-    cov = n / (n - 1) * bread @ (scores.T @ scores) @ bread
+    cov = n / (n - 1) * bread @ _score_cross(x, us) @ bread
     ranged = {t for t in design.continuous if t in DRIVERS}
     derivative = {t for t in design.continuous if t not in DRIVERS}
     changes = [
