@@ -11,12 +11,14 @@ are left out by :mod:`.suppression`, and the alt text says so without naming fig
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import textwrap
 from collections.abc import Callable
 from typing import Any
 
+import matplotlib
 from matplotlib.figure import Figure
 
 from ..core.results import AnalysisResult, Level
@@ -36,6 +38,18 @@ FONT_SIZE = 10
 PNG_DPI = 200
 
 DrawFn = Callable[[Figure, AnalysisResult, BriefOptions | None], str]
+
+
+def _plain_text(draw: Callable[..., str]) -> Callable[..., str]:
+    """Draw with mathtext off: every text on a chart (a council name with a ``$`` in it)
+    is shown as written, never parsed as a formula (which raised ValueError)."""
+
+    @functools.wraps(draw)
+    def wrapper(*args: Any, **kwargs: Any) -> str:
+        with matplotlib.rc_context({"text.parse_math": False}):
+            return draw(*args, **kwargs)
+
+    return wrapper
 
 
 def _style(ax: Any) -> None:
@@ -109,6 +123,8 @@ def _form_errorbar(
     hi: list[float],
 ) -> None:
     """One form's points with 95% ranges, in that form's colour and marker (every chart)."""
+    lo = [max(v, 0.0) for v in lo]  # rounding can put a point a hair outside its range
+    hi = [max(v, 0.0) for v in hi]
     ax.errorbar(
         xs,
         ys,
@@ -127,6 +143,7 @@ FORM_OFFSET: dict[str, float] = {"individual": 0.17, "collective": -0.17}
 """Vertical shift of each form's marker within a row, shared by the row charts."""
 
 
+@_plain_text
 def draw_levels(
     fig: Figure,
     result: AnalysisResult,
@@ -224,6 +241,7 @@ def driver_rows(
     return rows
 
 
+@_plain_text
 def draw_drivers(fig: Figure, result: AnalysisResult, options: BriefOptions | None = None) -> str:
     """What goes with more of each form: index points from least to most favourable answer."""
     options = options or BriefOptions()
@@ -306,6 +324,7 @@ def efficacy_points(result: AnalysisResult, options: BriefOptions) -> dict[str, 
     return out
 
 
+@_plain_text
 def draw_efficacy_curve(
     fig: Figure, result: AnalysisResult, options: BriefOptions | None = None
 ) -> str:

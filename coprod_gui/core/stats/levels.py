@@ -75,7 +75,9 @@ def weighted_share(
         low, high = wilson_interval(float(hits.sum()), base)
         return Level(100 * p, 100 * low, 100 * high, base)
     wk = w[ok]
-    p = float(wk @ hits / wk.sum())
+    # Rounding can put "everyone" a hair over 1 (12 weights gave 1.0000000000000002),
+    # above the interval's upper end, which broke the charts: a share is within [0, 1].
+    p = min(max(float(wk @ hits / wk.sum()), 0.0), 1.0)
     n_eff = effective_base(wk)
     low, high = wilson_interval(p * n_eff, n_eff)
     return Level(100 * p, 100 * low, 100 * high, base, n_eff)
