@@ -8,6 +8,11 @@ inside the job, on the worker thread, so the window opens before they are loaded
 
 Each ``*_job`` returns a :data:`~coprod_gui.ui.worker.Job`: a callable taking the
 ``progress(fraction, message)`` and ``is_cancelled()`` hooks.
+
+Reading (:func:`load_survey`) and analysing (:func:`analyse_survey`) run one step
+further away, in the helper process of :mod:`coprod_gui.core.child`: a reader that
+aborts, a MemoryError or a native crash ends the helper, not the window, and Cancel ends
+a long read at once. The worker thread only waits for it and draws the charts.
 """
 
 from __future__ import annotations
@@ -139,22 +144,64 @@ def load_job(
     paths = [Path(p) for p in paths]
 
     def job(progress: ProgressFn, is_cancelled: CancelFn) -> LoadedSurvey:
-        from ..core.survey.mapping import suggest_mapping
+        from ..core.child import shared_child
 
-        tables = read_tables(paths, overrides, slice_progress(progress, 0.0, 0.7), is_cancelled)
-        check_cancelled(is_cancelled)
-        progress(0.7, "Suggesting which questions measure what")
-        suggested, suggestions = suggest_mapping(tables)
-        used = mapping if mapping is not None else suggested
-        loaded = LoadedSurvey(paths, tables, used, suggestions, thread_id=_thread_id())
-        check_cancelled(is_cancelled)
-        loaded.quality, loaded.quality_problem = check_quality(
-            tables, used, slice_progress(progress, 0.75, 1.0), is_cancelled
+        loaded = shared_child().run(
+            load_survey,
+            (paths, overrides, mapping),
+            progress=progress,
+            is_cancelled=is_cancelled,
         )
-        progress(1.0, f"Read {sum(len(t.frame) for t in tables):,} rows")
+        loaded.thread_id = _thread_id()
         return loaded
 
     return job
+
+
+def load_survey(
+    paths: list[Path],
+    overrides: dict[Path, tuple[str | None, int | None]] | None,
+    mapping: Mapping | None,
+    *,
+    progress: ProgressFn,
+    is_cancelled: CancelFn,
+) -> LoadedSurvey:
+    """The work of :func:`load_job`, run in the helper process (core.child)."""
+    from ..core.survey.mapping import suggest_mapping
+
+    tables = read_tables(paths, overrides, slice_progress(progress, 0.0, 0.7), is_cancelled)
+    check_cancelled(is_cancelled)
+    progress(0.7, "Suggesting which questions measure what")
+    suggested, suggestions = suggest_mapping(tables)
+    used = mapping if mapping is not None else suggested
+    loaded = LoadedSurvey(paths, tables, used, suggestions, thread_id=_thread_id())
+    check_cancelled(is_cancelled)
+    loaded.quality, loaded.quality_problem = check_quality(
+        tables, used, slice_progress(progress, 0.75, 1.0), is_cancelled
+    )
+    progress(1.0, f"Read {sum(len(t.frame) for t in tables):,} rows")
+    return loaded
+
+
+def analyse_survey(
+    tables: list[RawTable],
+    mapping: Mapping,
+    options: Any = None,
+    *,
+    progress: ProgressFn,
+    is_cancelled: CancelFn,
+) -> tuple[SurveyFrame, AnalysisResult]:
+    """Prepare and analyse, in the helper process (core.child); Python warnings raised
+    on the way become notes in the result instead of console noise."""
+    from ..core.logs import capture_warnings, warning_notes
+    from ..core.pipeline import analyse_tables
+
+    with capture_warnings() as caught:
+        survey, result = analyse_tables(
+            tables, mapping, options, progress=progress, is_cancelled=is_cancelled
+        )
+    result.warnings.extend(warning_notes(caught))
+    return survey, result
 
 
 def check_quality(
@@ -181,12 +228,11 @@ def analyse_job(
     """Prepare and analyse, then draw the charts on fresh Figures (still off the GUI thread)."""
 
     def job(progress: ProgressFn, is_cancelled: CancelFn) -> Analysed:
-        from ..core.pipeline import analyse_tables
+        from ..core.child import shared_child
 
-        survey, result = analyse_tables(
-            tables,
-            mapping,
-            options,
+        survey, result = shared_child().run(
+            analyse_survey,
+            (tables, mapping, options),
             progress=slice_progress(progress, 0.0, 0.9 if with_charts else 1.0),
             is_cancelled=is_cancelled,
         )

@@ -94,6 +94,12 @@ def warm_up_imports() -> None:
     """Import the heavy libraries (off the GUI thread) and exempt them from future garbage
     collections, so the first job is faster and no collection stalls the window."""
     try:
+        from ..core.child import shared_child
+
+        shared_child().start()  # the helper that reads and analyses imports meanwhile
+    except Exception:
+        log.info("the helper process could not be started now; the first job will try again")
+    try:
         import matplotlib.backends.backend_agg
         import matplotlib.figure  # noqa: F401
         import pandas  # noqa: F401
@@ -244,6 +250,9 @@ class TaskRunner(QObject):
 
     def shutdown(self, timeout_ms: int = 10_000) -> None:
         """Cancel the running job and wait briefly for its thread (window closing)."""
+        from ..core.child import shared_child
+
+        shared_child().close()  # first: a job ended now must not start a new helper
         self._drop_current(notify=False)
         for run in self._live:
             run.cancel_event.set()

@@ -1,0 +1,320 @@
+"""Run a job in a helper process, so nothing a file does can take the window down.
+
+Why: reading and analysing ran in a thread of the window's own process. A reader that
+aborts (python-calamine does on some sheets: SIGABRT, which Python cannot catch), a
+MemoryError or a native crash took the window and the officer's unsaved mapping edits
+with it, and a long read could not be stopped (issue 12; reliability.md §1: "parse in a
+memory-limited child process").
+
+:class:`ChildProcess` keeps one *spawned* helper process (spawn: the same on Windows,
+macOS and Linux, and safe with Qt's threads; ``multiprocessing.freeze_support()`` in
+``app.main`` makes it work in the PyInstaller build). The helper imports the heavy
+libraries once and then runs jobs one at a time. :meth:`ChildProcess.run` sends it a
+module-level function and its arguments, relays its progress and log records, and returns
+its result. While it waits it
+
+- ends the helper at once when the job is cancelled (Cancel stops a long read now);
+- watches the helper's memory and ends it before it exhausts the computer's;
+- turns the helper's death (abort, crash, killed) into a plain :class:`InputError`.
+
+A dead helper is replaced by a new one at the next job. Nothing here imports Qt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from .errors import Cancelled, CoprodError, InputError, os_error
+from .memory import available_bytes, memory_error, too_big_error
+from .progress import CancelFn, ProgressFn
+
+log = logging.getLogger(__name__)
+
+POLL_S = 0.05
+MEMORY_CHECK_S = 0.25
+MEMORY_SHARE = 0.85
+"""The helper may use this share of the memory that was free when its job started."""
+
+
+def crashed() -> InputError:
+    """The plain error for a helper that died (an abort, a native crash, killed)."""
+    return InputError(
+        "The file stopped the helper that reads and analyses surveys (it crashed or was "
+        "stopped). The window and your changes are safe.",
+        hint="The file may be damaged or too big for this computer. Try saving it again "
+        "from the program that made it (for example as .xlsx or .csv), or ask for a new copy.",
+    )
+
+
+class ChildFailed(Exception):
+    """A bug inside the helper's job (its traceback, frames only, is in the log)."""
+
+
+# --------------------------------------------------------------------------- the helper
+
+
+class _PipeHandler(logging.Handler):
+    """Sends the helper's log records to the window's process (already made safe)."""
+
+    def __init__(self, conn: Any) -> None:
+        super().__init__()
+        self.conn = conn
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from .logs import SafeFormatter
+
+        try:
+            text = SafeFormatter("%(message)s").format(record)
+            self.conn.send(("log", record.name, record.levelno, text))
+        except Exception:  # never let logging break a job
+            pass
+
+
+def _warm_up() -> None:
+    """Import what the jobs use, while the officer is still choosing a file."""
+    with contextlib.suppress(Exception):
+        import pandas  # noqa: F401
+        import statsmodels.api  # noqa: F401
+
+        from .pipeline import analyse_tables  # noqa: F401
+
+
+def _serve(conn: Any, level: int) -> None:
+    """The helper's loop: run each job it is sent, send back progress, logs, the result."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:  # a windowed build has no console
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+    root = logging.getLogger("coprod_gui")
+    root.handlers[:] = [_PipeHandler(conn)]
+    root.setLevel(level)
+    root.propagate = False
+    _warm_up()
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message[0] == "stop":
+            return
+        _, func, args, kwargs = message
+        conn.send(("reply", *_run_one(conn, func, args, kwargs)))
+
+
+def _run_one(conn: Any, func: Callable[..., Any], args: tuple, kwargs: dict) -> tuple:
+    from .logs import capture_warnings
+
+    last = [-1.0, ""]
+
+    def progress(fraction: float, text: str) -> None:
+        if text != last[1] or abs(fraction - last[0]) >= 0.005:
+            last[:] = [fraction, text]
+            conn.send(("progress", float(fraction), str(text)))
+
+    try:
+        with capture_warnings():
+            result = func(*args, progress=progress, is_cancelled=lambda: False, **kwargs)
+        return ("result", result)
+    except Exception as exc:
+        error = _plain(exc)
+        if error is not None:
+            return ("error", type(error).__name__, error.message, error.hint)
+        frames = "".join(traceback.format_tb(exc.__traceback__))
+        return ("bug", f"{type(exc).__module__}.{type(exc).__name__}", frames)
+
+
+def _plain(exc: BaseException) -> CoprodError | None:
+    if isinstance(exc, CoprodError):
+        return exc
+    if isinstance(exc, MemoryError):
+        return memory_error(exc)
+    if isinstance(exc, RecursionError):
+        return InputError(
+            "The file is nested too deeply to read.",
+            hint="Check it is the file you meant, or save it again from the program that made it.",
+        )
+    if isinstance(exc, OSError):
+        return os_error(exc)
+    return None
+
+
+# --------------------------------------------------------------------------- the window's side
+
+
+def _rss(pid: int) -> int | None:
+    """Resident memory of a process in bytes (Linux; None elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+class ChildProcess:
+    """One spawned helper process running jobs one at a time (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._start_lock = threading.Lock()
+        self._proc: Any = None
+        self._conn: Any = None
+        self.memory_limit: int | None = None  # bytes; None: from the memory free at start
+        self._closing = False
+
+    @property
+    def pid(self) -> int | None:
+        proc = self._proc
+        return proc.pid if proc is not None and proc.is_alive() else None
+
+    def start(self) -> None:
+        """Start the helper now (it imports the heavy libraries in the background)."""
+        with self._start_lock:
+            if self._proc is not None and self._proc.is_alive():
+                return
+            ctx = multiprocessing.get_context("spawn")
+            ours, theirs = ctx.Pipe(duplex=True)
+            level = logging.getLogger("coprod_gui").getEffectiveLevel()
+            proc = ctx.Process(
+                target=_serve, args=(theirs, level), name="coprod-helper", daemon=True
+            )
+            proc.start()
+            theirs.close()
+            self._proc, self._conn = proc, ours
+            log.info("helper process started (pid %d)", proc.pid)
+
+    def _replace(self) -> None:
+        """End the helper and start a fresh one at once (it imports while the officer
+        reads the message), so the next job does not wait for it; not while closing."""
+        self.stop()
+        if not self._closing:
+            with contextlib.suppress(Exception):
+                self.start()
+
+    def close(self) -> None:
+        """End the helper for good (the window is closing); a later :meth:`run` would
+        start a new one."""
+        self._closing = True
+        self.stop()
+
+    def stop(self) -> None:
+        """End the helper (the window is closing, or a job was cancelled)."""
+        proc, conn = self._proc, self._conn
+        self._proc = self._conn = None
+        if proc is None:
+            return
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+        with contextlib.suppress(Exception):
+            conn.close()
+
+    def run(
+        self,
+        func: Callable[..., Any],
+        args: tuple = (),
+        kwargs: dict[str, Any] | None = None,
+        *,
+        progress: ProgressFn,
+        is_cancelled: CancelFn,
+    ) -> Any:
+        """Run ``func(*args, progress=..., is_cancelled=..., **kwargs)`` in the helper.
+
+        ``func`` must be a module-level function and its arguments and result picklable.
+        Raises what the job raised when it was a :class:`CoprodError` (or a MemoryError,
+        RecursionError or OSError, turned into one), :class:`Cancelled`, :func:`crashed`
+        when the helper died, or :class:`ChildFailed` for a bug in the job.
+        """
+        with self._lock:
+            self._closing = False
+            self.start()
+            proc, conn = self._proc, self._conn
+            try:
+                conn.send(("run", func, args, kwargs or {}))
+                return self._wait(proc, conn, progress, is_cancelled)
+            except (Cancelled, InputError, ChildFailed):
+                raise
+            except (EOFError, OSError, ValueError, TypeError) as exc:
+                log.warning("helper process ended (exit code %s)", proc.exitcode)
+                self._replace()
+                raise crashed() from exc
+            except BaseException:
+                self._replace()
+                raise
+
+    def _limit(self, proc: Any) -> int | None:
+        if self.memory_limit is not None:
+            return self.memory_limit
+        free = available_bytes()
+        if free is None:
+            return None
+        return (_rss(proc.pid) or 0) + int(free * MEMORY_SHARE)
+
+    def _wait(self, proc: Any, conn: Any, progress: ProgressFn, is_cancelled: CancelFn) -> Any:
+        limit = self._limit(proc)
+        next_check = 0.0
+        while True:
+            if is_cancelled():
+                self._replace()  # a long read ends now, not at its next check
+                raise Cancelled()
+            now = time.monotonic()
+            if limit is not None and now >= next_check:
+                next_check = now + MEMORY_CHECK_S
+                rss = _rss(proc.pid)
+                if rss is not None and rss > limit:
+                    log.warning("helper process used %d MB: stopped", rss // 2**20)
+                    self._replace()
+                    raise too_big_error()
+            if not conn.poll(POLL_S):
+                if not proc.is_alive():
+                    log.warning("helper process ended (exit code %s)", proc.exitcode)
+                    self._replace()
+                    raise crashed()
+                continue
+            message = conn.recv()
+            kind = message[0]
+            if kind == "progress":
+                try:
+                    progress(message[1], message[2])
+                except Cancelled:
+                    self._replace()
+                    raise
+            elif kind == "log":
+                _, name, level, text = message
+                logging.getLogger(name).log(level, "%s", text)
+            elif kind == "reply":
+                return self._reply(message[1:])
+
+    @staticmethod
+    def _reply(reply: tuple) -> Any:
+        kind = reply[0]
+        if kind == "result":
+            return reply[1]
+        if kind == "error":
+            _, name, text, hint = reply
+            if name == "Cancelled":
+                raise Cancelled()
+            raise InputError(text, hint=hint)
+        _, name, frames = reply
+        log.error("job in the helper process failed with %s:\n%s", name, frames)
+        raise ChildFailed(name)
+
+
+_SHARED: ChildProcess | None = None
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_child() -> ChildProcess:
+    """The window's one helper process (started on first use)."""
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None:
+            _SHARED = ChildProcess()
+        return _SHARED
