@@ -23,9 +23,11 @@ A dead helper is replaced by a new one at the next job. Nothing here imports Qt.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import multiprocessing
 import os
+import pickle
 import sys
 import threading
 import time
@@ -59,6 +61,69 @@ class ChildFailed(Exception):
     """A bug inside the helper's job (its traceback, frames only, is in the log)."""
 
 
+# --------------------------------------------------------------------------- kept objects
+#
+# Sending a 50,000-row survey to the helper for every analysis cost 1.2 s of pickling in
+# the worker thread (holding the GIL: the window stalled ~300 ms). So the helper keeps
+# the tables it read, the window's copies carry a key, and an analysis sends only the key
+# (:class:`Kept`); a helper that no longer has them (a new helper) gets them in full.
+
+_KEPT: dict[str, Any] = {}
+_HELPER_ID = ""
+KEY_ATTRIBUTE = "_helper_key"
+
+
+class Kept:
+    """An argument the helper may already hold: pickled as its key alone."""
+
+    def __init__(self, key: str, obj: Any) -> None:
+        self.key = key
+        self.obj = obj
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"key": self.key, "obj": None}
+
+
+class _Lost(Exception):
+    pass
+
+
+def keep_in_helper(objects: list[Any]) -> None:
+    """In a helper job: keep ``objects`` for later jobs (only the latest set is kept) and
+    mark each with its key, which travels back to the window with it."""
+    _KEPT.clear()
+    for i, obj in enumerate(objects):
+        key = f"{_HELPER_ID}:{id(objects)}:{i}"
+        _KEPT[key] = obj
+        with contextlib.suppress(AttributeError, TypeError):
+            setattr(obj, KEY_ATTRIBUTE, key)
+
+
+def maybe_kept(obj: Any) -> Any:
+    """``obj`` wrapped as :class:`Kept` when the helper was given it earlier."""
+    key = getattr(obj, KEY_ATTRIBUTE, None)
+    return Kept(key, obj) if isinstance(key, str) else obj
+
+
+def _resolve(value: Any) -> Any:
+    if isinstance(value, Kept):
+        try:
+            return _KEPT[value.key]
+        except KeyError:
+            raise _Lost() from None
+    if isinstance(value, list):
+        return [_resolve(v) for v in value]
+    return value
+
+
+def _unwrap(value: Any) -> Any:
+    if isinstance(value, Kept):
+        return value.obj
+    if isinstance(value, list):
+        return [_unwrap(v) for v in value]
+    return value
+
+
 # --------------------------------------------------------------------------- the helper
 
 
@@ -88,8 +153,10 @@ def _warm_up() -> None:
         from .pipeline import analyse_tables  # noqa: F401
 
 
-def _serve(conn: Any, level: int) -> None:
+def _serve(conn: Any, level: int, helper_id: str = "") -> None:
     """The helper's loop: run each job it is sent, send back progress, logs, the result."""
+    global _HELPER_ID
+    _HELPER_ID = helper_id
     for name in ("stdout", "stderr"):
         if getattr(sys, name) is None:  # a windowed build has no console
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
@@ -119,6 +186,10 @@ def _run_one(conn: Any, func: Callable[..., Any], args: tuple, kwargs: dict) -> 
             last[:] = [fraction, text]
             conn.send(("progress", float(fraction), str(text)))
 
+    try:
+        args = tuple(_resolve(a) for a in args)
+    except _Lost:
+        return ("lost",)
     try:
         with capture_warnings():
             result = func(*args, progress=progress, is_cancelled=lambda: False, **kwargs)
@@ -168,6 +239,7 @@ class ChildProcess:
         self._conn: Any = None
         self.memory_limit: int | None = None  # bytes; None: from the memory free at start
         self._closing = False
+        self._generation = 0
 
     @property
     def pid(self) -> int | None:
@@ -182,8 +254,10 @@ class ChildProcess:
             ctx = multiprocessing.get_context("spawn")
             ours, theirs = ctx.Pipe(duplex=True)
             level = logging.getLogger("coprod_gui").getEffectiveLevel()
+            self._generation += 1
+            helper_id = f"{os.getpid()}-{self._generation}"
             proc = ctx.Process(
-                target=_serve, args=(theirs, level), name="coprod-helper", daemon=True
+                target=_serve, args=(theirs, level, helper_id), name="coprod-helper", daemon=True
             )
             proc.start()
             theirs.close()
@@ -238,7 +312,11 @@ class ChildProcess:
             proc, conn = self._proc, self._conn
             try:
                 conn.send(("run", func, args, kwargs or {}))
-                return self._wait(proc, conn, progress, is_cancelled)
+                try:
+                    return self._wait(proc, conn, progress, is_cancelled)
+                except _Lost:  # a new helper: send the objects themselves
+                    conn.send(("run", func, tuple(_unwrap(a) for a in args), kwargs or {}))
+                    return self._wait(proc, conn, progress, is_cancelled)
             except (Cancelled, InputError, ChildFailed):
                 raise
             except (EOFError, OSError, ValueError, TypeError) as exc:
@@ -278,7 +356,7 @@ class ChildProcess:
                     self._replace()
                     raise crashed()
                 continue
-            message = conn.recv()
+            message = _receive(conn)
             kind = message[0]
             if kind == "progress":
                 try:
@@ -297,6 +375,8 @@ class ChildProcess:
         kind = reply[0]
         if kind == "result":
             return reply[1]
+        if kind == "lost":
+            raise _Lost()
         if kind == "error":
             _, name, text, hint = reply
             if name == "Cancelled":
@@ -305,6 +385,23 @@ class ChildProcess:
         _, name, frames = reply
         log.error("job in the helper process failed with %s:\n%s", name, frames)
         raise ChildFailed(name)
+
+
+def _receive(conn: Any) -> Any:
+    """One message, unpickled with the garbage collector paused: a survey's tables are
+    a million new objects, and the collections they set off held the GIL (and so the
+    window) for 100-300 ms at a time."""
+    data = conn.recv_bytes()
+    if len(data) < 1_000_000:
+        return pickle.loads(data)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        message = pickle.loads(data)
+    finally:
+        if enabled:
+            gc.enable()
+    return message
 
 
 _SHARED: ChildProcess | None = None

@@ -180,6 +180,9 @@ def load_survey(
         tables, used, slice_progress(progress, 0.75, 1.0), is_cancelled
     )
     progress(1.0, f"Read {sum(len(t.frame) for t in tables):,} rows")
+    from ..core.child import keep_in_helper
+
+    keep_in_helper(tables)  # an analysis then sends only their keys
     return loaded
 
 
@@ -228,11 +231,11 @@ def analyse_job(
     """Prepare and analyse, then draw the charts on fresh Figures (still off the GUI thread)."""
 
     def job(progress: ProgressFn, is_cancelled: CancelFn) -> Analysed:
-        from ..core.child import shared_child
+        from ..core.child import maybe_kept, shared_child
 
         survey, result = shared_child().run(
             analyse_survey,
-            (tables, mapping, options),
+            ([maybe_kept(t) for t in tables], mapping, options),
             progress=slice_progress(progress, 0.0, 0.9 if with_charts else 1.0),
             is_cancelled=is_cancelled,
         )
