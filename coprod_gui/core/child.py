@@ -221,11 +221,48 @@ def _plain(exc: BaseException) -> CoprodError | None:
 
 
 def _rss(pid: int) -> int | None:
-    """Resident memory of a process in bytes (Linux; None elsewhere)."""
+    """Resident memory of a process in bytes (Linux and Windows; None elsewhere)."""
+    if os.name == "nt":  # pragma: no cover - Windows only
+        return _rss_windows(pid)
     try:
         with open(f"/proc/{pid}/statm", encoding="ascii") as fh:
             return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+def _rss_windows(pid: int) -> int | None:  # pragma: no cover - Windows only
+    import ctypes
+    from ctypes import wintypes
+
+    class _Counters(ctypes.Structure):
+        _fields_ = [
+            ("cb", wintypes.DWORD),
+            ("PageFaultCount", wintypes.DWORD),
+            ("PeakWorkingSetSize", ctypes.c_size_t),
+            ("WorkingSetSize", ctypes.c_size_t),
+            ("QuotaPeakPagedPoolUsage", ctypes.c_size_t),
+            ("QuotaPagedPoolUsage", ctypes.c_size_t),
+            ("QuotaPeakNonPagedPoolUsage", ctypes.c_size_t),
+            ("QuotaNonPagedPoolUsage", ctypes.c_size_t),
+            ("PagefileUsage", ctypes.c_size_t),
+            ("PeakPagefileUsage", ctypes.c_size_t),
+        ]
+
+    try:
+        kernel32, psapi = ctypes.windll.kernel32, ctypes.windll.psapi
+        handle = kernel32.OpenProcess(0x1000 | 0x0010, False, pid)  # query limited + vm read
+        if not handle:
+            return None
+        try:
+            counters = _Counters()
+            counters.cb = ctypes.sizeof(_Counters)
+            if not psapi.GetProcessMemoryInfo(handle, ctypes.byref(counters), counters.cb):
+                return None
+            return int(counters.WorkingSetSize)
+        finally:
+            kernel32.CloseHandle(handle)
+    except (AttributeError, OSError):
         return None
 
 

@@ -11,6 +11,9 @@ signals, which Qt delivers on the GUI thread.
   ``cancelled()``; the runnable's ``try/except/finally`` guarantees one of them, so the
   window's busy state always clears (reliability.md §5: an exception in a worker
   otherwise leaves the UI busy forever).
+- Reading and analysing go one step further, into a helper process
+  (:mod:`coprod_gui.core.child`, used by :mod:`.jobs`): the pool thread only waits for
+  it, so a file that crashes a reader ends the helper, never the window.
 - :class:`~coprod_gui.core.errors.CoprodError` carries a plain message and hint that are
   shown as they are; anything else is a bug: the traceback goes to the log only, and the
   user sees a generic message that says where the log is.
