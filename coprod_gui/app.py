@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import APP_NAME, __version__
 from .core.io.paths import is_frozen, user_data_dir
-from .core.logs import SafeFormatter
+from .core.logs import SafeFormatter, route_warnings_to_log
 from .core.runtime import limit_blas_threads
 
 log = logging.getLogger("coprod_gui")
@@ -128,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     _frozen_fixes()
     args = list(sys.argv[1:] if argv is None else argv)
     setup_logging()
+    route_warnings_to_log()  # warnings are logged (kind and place), never console noise
     if sys.excepthook is sys.__excepthook__:  # leave a test runner's or debugger's hook alone
         sys.excepthook = _log_uncaught
 

@@ -119,3 +119,26 @@ def warning_notes(caught: CaughtWarnings) -> list[str]:
             "A chart had too little room for all its labels, so its layout may look cramped."
         )
     return notes
+
+
+def _log_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: object = None,
+    line: str | None = None,
+) -> None:
+    log.info(
+        "Python warning %s at %s:%s: logged, not shown",
+        category.__name__,
+        os.path.basename(filename),
+        lineno,
+    )
+
+
+def route_warnings_to_log() -> None:
+    """From now on a Python warning raised outside :func:`capture_warnings` (in the
+    window, while a chart is drawn) is logged by kind and place, never printed on stderr."""
+    warnings.showwarning = _log_warning
+

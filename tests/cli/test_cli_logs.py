@@ -84,3 +84,17 @@ def test_python_warnings_become_notes_not_stderr_noise(tmp_path: Path) -> None:
     log = _log(tmp_path)
     assert "Python warning RuntimeWarning (overflow)" in log
     assert "Python warning UserWarning (layout)" in log
+
+
+def test_warnings_outside_a_run_are_logged_not_printed(tmp_path: Path) -> None:
+    code = (
+        "import sys, warnings\n"
+        "from coprod_gui.app import main\n"
+        "assert main(['--version']) == 0\n"
+        "warnings.warn('constrained_layout not applied', UserWarning)\n"
+    )
+    proc = _run(tmp_path, [], code=code)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    assert "Python warning UserWarning at <string>:4: logged, not shown" in _log(tmp_path)
+
