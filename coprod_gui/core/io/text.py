@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..progress import CancelFn, ProgressFn, check_cancelled
+from ..progress import CancelFn, ProgressFn, check_cancelled, no_progress
 from ..types import RawTable
 from . import limits, safety
 from .grid import _blank, _clean_headers, _find_header, _grid_to_table, text_column
@@ -48,6 +48,7 @@ def _read_text(
             hint="Export the data as Excel or CSV and choose that file instead.",
         )
     notes: list[str] = []
+    progress(0.02, f"Checking the text of {path.name}")
     text, encoding = _decode(path, data, notes)  # None for UTF-8: checked, not kept
     check_cancelled(is_cancelled)
     progress(0.05, f"Reading {path.name}")
@@ -211,6 +212,7 @@ def _read_with_arrow(
     parsed = list(table.columns)
     del table
     for i in range(width):
+        progress(0.6 + 0.15 * i / width, f"Sorting the answers in {path.name}: column {i + 1}")
         # parsed straight into dictionary arrays; one dictionary for all blocks
         col = parsed[i].unify_dictionaries()
         parsed[i] = None
@@ -232,7 +234,7 @@ def _read_with_arrow(
     n_blank = int(row_blank.sum())
     keep_rows = ~row_blank
     body = [(codes[1:][keep_rows], values, blank) for codes, values, blank in columns]
-    return _table_from_columns(path, header_row, header, body, n_blank + empty[0], notes)
+    return _table_from_columns(path, header_row, header, body, n_blank + empty[0], notes, progress)
 
 
 PANDAS_CHUNK = 100_000
@@ -307,7 +309,9 @@ def _read_with_pandas(
         row_blank &= blank[codes[1:]]
     keep_rows = ~row_blank
     body = [(codes[1:][keep_rows], values, blank) for codes, values, blank in columns]
-    return _table_from_columns(path, header_row, header, body, int(row_blank.sum()), notes)
+    return _table_from_columns(
+        path, header_row, header, body, int(row_blank.sum()), notes, progress
+    )
 
 
 def _table_from_columns(
@@ -317,6 +321,7 @@ def _table_from_columns(
     body: list[tuple[np.ndarray, Any, np.ndarray]],  # (codes, distinct values, blank mask)
     dropped: int,
     notes: list[str],
+    progress: ProgressFn = no_progress,
 ) -> RawTable:
     """As ``_grid_to_table`` does for rows of cells, for dictionary-encoded columns."""
     if dropped:
@@ -335,7 +340,8 @@ def _table_from_columns(
             "cell spanning several columns. Check the renamed columns."
         )
     data = {}
-    for name, i in zip(names, keep, strict=True):
+    for k, (name, i) in enumerate(zip(names, keep, strict=True)):
+        progress(0.75 + 0.2 * k / len(keep), f"Checking the answers in {path.name}: {name[:40]}")
         codes, values, _ = body[i]
         if isinstance(values, list):
             data[name] = text_column(codes, values)
