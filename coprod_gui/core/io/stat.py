@@ -52,7 +52,11 @@ def _read_stat(path: Path, fmt: str, progress: ProgressFn, is_cancelled: CancelF
         notes.append("The file's text was read as Windows (cp1252) text; check accented letters.")
     check_cancelled(is_cancelled)
     progress(0.8, f"Reading labels in {path.name}")
-    frame = pd.DataFrame({c: _stat_column(df[c]) for c in df.columns}, index=pd.RangeIndex(len(df)))
+    with heartbeat(progress, 0.8, f"Sorting the answers in {path.name}"):
+        frame = pd.DataFrame(
+            {c: _stat_column(df[c]) for c in df.columns}, index=pd.RangeIndex(len(df))
+        )
+        del df
     labels = {
         c: str(lab).strip()
         for c, lab in (meta.column_names_to_labels or {}).items()
@@ -63,7 +67,8 @@ def _read_stat(path: Path, fmt: str, progress: ProgressFn, is_cancelled: CancelF
         for c, vl in (meta.variable_value_labels or {}).items()
         if vl
     }
-    missing = _missing_codes(frame, meta)
+    with heartbeat(progress, 0.9, f"Reading missing-value codes in {path.name}"):
+        missing = _missing_codes(frame, meta)
     return RawTable(
         source=path,
         frame=frame,
