@@ -47,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="analyse the bundled example survey")
     parser.add_argument("--mapping", type=Path, help="a mapping file saved earlier (JSON)")
     parser.add_argument(
+        "--codebook",
+        type=Path,
+        help="labels for a file of bare codes: CSV or Excel with variable, value, label "
+        "(and optionally question) columns",
+    )
+    parser.add_argument(
         "--out", type=Path, default=Path("coprod-results"), help="output folder (made if needed)"
     )
     parser.add_argument(
@@ -291,6 +297,7 @@ def run(args: argparse.Namespace, progress: ProgressPrinter) -> list[Path]:
                 header_row=header_row,
                 progress=slice_progress(progress, 0.0, 0.8),
                 on_suggested=None if mapping else _draft_step(folder, staging, args.out, progress),
+                codebook=args.codebook,
             )
             brief_options = BriefOptions()
         result = out.result

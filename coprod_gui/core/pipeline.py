@@ -113,10 +113,12 @@ def run_pipeline(
     progress: ProgressFn = no_progress,
     is_cancelled: CancelFn = never_cancelled,
     on_suggested: Callable[[list[RawTable], Mapping, list[Suggestion]], None] | None = None,
+    codebook: PathLike | None = None,
 ) -> PipelineOutput:
     """Read, map (suggested when ``mapping`` is None), prepare and analyse.
 
-    ``on_suggested`` sees a suggested mapping before anything is analysed (the command
+    ``codebook`` (CSV or Excel: variable, value, label[, question]) gives labels to a
+    file of bare codes. ``on_suggested`` sees a suggested mapping before anything is analysed (the command
     line writes the draft there and may stop the run by raising).
 
     ``sheet``/``header_row`` (0-based) default to the mapping's own when it has them.
@@ -136,6 +138,10 @@ def run_pipeline(
         progress=slice_progress(progress, 0.0, 0.4),
         is_cancelled=is_cancelled,
     )
+    if codebook is not None:
+        from .survey.codebook import apply_codebook, read_codebook
+
+        tables = apply_codebook(tables, read_codebook(codebook))
     check_cancelled(is_cancelled)
     suggestions: list[Suggestion] = []
     if mapping is None:

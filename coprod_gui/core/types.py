@@ -40,6 +40,8 @@ class RawTable:
     missing_codes: dict[str, list[Any]] = field(default_factory=dict)  # declared user-missing
     renamed_headers: list[tuple[str, str, str]] = field(default_factory=list)  # (old, new, why)
     notes: list[str] = field(default_factory=list)  # plain-English notes from the reader
+    # column -> where its value labels came from when not the file itself ("codebook")
+    label_origin: dict[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:

@@ -246,3 +246,117 @@ def test_yes_no_variants_and_equally_spaced_always_scale(tmp_path: Path) -> None
     ind = survey.items_of("individual")[0]
     assert ind.labels == ["Never", "Sometimes", "Often", "Always"]
     assert sorted(survey.data[ind.column].unique()) == [0.0, 1.0, 2.0, 3.0]
+
+
+# --- codebooks, file limits, mapping checks, weights (issue 9 item 5; issue 12) -------------
+
+
+def test_codes_only_file_gets_its_labels_from_a_codebook(tmp_path: Path) -> None:
+    from coprod_gui.core.survey.codebook import apply_codebook, read_codebook
+
+    data = pd.DataFrame({"V1": [1, 2, 3, 4, 9] * 10, "V2": [1, 2, 1, 2, 1] * 10})
+    table = read_survey(write_csv(data, tmp_path / "codes.csv"))
+    book = tmp_path / "dictionary.csv"
+    book.write_text(
+        "Variable name,Value,Value label,Variable label\n"
+        "V1,,,How often have you volunteered for a local group?\n"
+        ",1,Never,\n,2,Rarely,\n,3,Sometimes,\n,4,Often,\n,9,Don't know,\n"
+        "V2,1,Yes,Signed a petition about a local issue\nV2,2,No,\n",
+        encoding="utf-8",
+    )
+    labelled = apply_codebook([table], read_codebook(book))
+    assert labelled[0].question_text("V1") == "How often have you volunteered for a local group?"
+    survey = prepare(labelled, Mapping(columns={"collective_coproduction": ["V1", "V2"]}))
+    first, second = survey.items
+    assert first.labels == ["Never", "Rarely", "Sometimes", "Often"]
+    assert int(survey.data[first.column].isna().sum()) == 10  # 9 = Don't know
+    assert survey.data[second.column].mean() == pytest.approx(0.6)
+    defn = survey.mapping.definitions["V1"]
+    assert defn.answer("never").origin == "scale table" and defn.answer("dont know").origin == "codebook"
+    # The same from Excel, and a codebook without the needed columns is refused plainly.
+    xl = tmp_path / "dictionary.xlsx"
+    pd.DataFrame({"variable": ["V2", "V2"], "code": [1, 2], "label": ["Yes", "No"]}).to_excel(xl, index=False)
+    assert read_codebook(xl).labels["V2"] == {1: "Yes", 2: "No"}
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(InputError, match="needs the columns variable, value and label"):
+        read_codebook(bad)
+
+
+def test_mapping_and_codebook_must_be_ordinary_small_files(tmp_path: Path) -> None:
+    import os
+
+    from coprod_gui.core.survey.codebook import read_codebook
+
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not an ordinary file"):
+        load_mapping(fifo)
+    with pytest.raises(InputError, match="not an ordinary file"):
+        read_codebook(Path("/dev/zero"))
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(InputError, match="nested far too deeply"):
+        load_mapping(deep)
+
+
+def test_cli_refuses_a_fifo_and_a_deep_mapping_with_exit_2(tmp_path: Path, capsys) -> None:
+    import os
+
+    from coprod_gui.cli import main
+
+    table = _ladder_table(tmp_path)
+    fifo = tmp_path / "m.json"
+    os.mkfifo(fifo)
+    assert main([str(table.source), "--mapping", str(fifo), "--out", str(tmp_path / "o")]) == 2
+    assert "not an ordinary file" in capsys.readouterr().err
+
+
+def test_mapping_problems_are_each_named() -> None:
+    doc = {
+        "schema": "coprod-mapping/2",
+        "columns": {"collective_coproduction": ["Q1", "Q2"], "efficacy": ["Q2"]},
+        "reverse": ["Q9"],
+        "missing": {"Q8": [6]},
+    }
+    with pytest.raises(InputError) as err:
+        mapping_from_dict(doc)
+    msg = err.value.message
+    assert "'Q2' is under both 'collective_coproduction' and 'efficacy'" in msg
+    assert "\"reverse\" names 'Q9'" in msg and "codes for 'Q8'" in msg
+
+
+def test_infinite_weights_are_reported_and_left_out(tmp_path: Path) -> None:
+    df = pd.DataFrame({VOLUNTEER: ["Often", "Never"] * 5,
+                       "Weight": ["1.0", "Infinity", "1e309", "0.5", "2", "1", "1", "inf", "1", "1"]})  # fmt: skip
+    table = read_survey(write_csv(df, tmp_path / "w.csv"))
+    survey = prepare([table], Mapping(columns={"collective_coproduction": [VOLUNTEER], "weight": ["Weight"]}))
+    w = survey.data["weight"]
+    assert int(w.isna().sum()) == 3 and np.isfinite(w.dropna()).all()
+    assert "3 have a weight that is not a finite number" in " ".join(i.message for i in survey.quality.issues)
+
+
+def test_a_constant_weight_is_ignored_and_nothing_is_weighted(tmp_path: Path) -> None:
+    df = pd.DataFrame({VOLUNTEER: ["Often", "Never"] * 5, "Weight": [1] * 10})
+    table = read_survey(write_csv(df, tmp_path / "w.csv"))
+    survey = prepare([table], Mapping(columns={"collective_coproduction": [VOLUNTEER], "weight": ["Weight"]}))
+    assert not survey.weighted and "weight" not in survey.data
+    assert "same value for every respondent" in " ".join(i.message for i in survey.quality.issues)
+
+
+def test_cli_codebook_option(tmp_path: Path, capsys) -> None:
+    from coprod_gui.cli import main
+
+    data = pd.DataFrame({"V1": [1, 2, 3, 4] * 10, "V2": [1, 2] * 20})
+    csv = write_csv(data, tmp_path / "codes.csv")
+    book = tmp_path / "book.csv"
+    book.write_text("variable,value,label\n" + "".join(
+        f"V1,{i},{lab}\n" for i, lab in enumerate(["Never", "Rarely", "Sometimes", "Often"], 1)
+    ) + "V2,1,Yes\nV2,2,No\n", encoding="utf-8")  # fmt: skip
+    m = tmp_path / "m.json"
+    m.write_text(json.dumps({"schema": "coprod-mapping/2", "columns": {"collective_coproduction": ["V1", "V2"]}}))
+    out = tmp_path / "o"
+    assert main([str(csv), "--codebook", str(book), "--mapping", str(m), "--out", str(out)]) == 0
+    doc = json.loads((out / "mapping.json").read_text(encoding="utf-8"))
+    assert doc["questions"]["V1"]["kind"] == "frequency"
+    assert doc["questions"]["V2"]["kind"] == "yes-no"

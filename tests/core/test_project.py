@@ -34,14 +34,15 @@ class _Options:
 def _survey(folder: Path, name: str = "wave1.csv") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    path.write_text("id,q1\n1,Often\n2,Never\n", encoding="utf-8")
+    path.write_text("id,q1,q2\n1,Often,Agree\n2,Never,Disagree\n", encoding="utf-8")
     return path
 
 
 def _mapping() -> Mapping:
+    # One column per topic: a mapping putting one column under two topics is refused.
     return Mapping(
-        columns={"efficacy": ["q1"], "collective_coproduction": ["q1"]},
-        reverse=["q1"],
+        columns={"efficacy": ["q2"], "collective_coproduction": ["q1"]},
+        reverse=["q2"],
         missing=[9],
     )
 
@@ -65,7 +66,7 @@ def test_round_trip_relative_paths_sizes_and_hashes(tmp_path: Path) -> None:
     assert entry["size"] == survey.stat().st_size
     assert entry["sha256"] == file_hash(survey)
     assert (entry["sheet"], entry["header_row"]) == ("Sheet 2", 3)
-    assert doc["mapping"]["reverse"] == ["q1"]
+    assert doc["mapping"]["reverse"] == ["q2"]
     opened = open_project(written)
     assert opened.paths == [survey.resolve()]
     assert opened.overrides[survey.resolve()] == ("Sheet 2", 3)

@@ -96,7 +96,7 @@ def age_answers(st: Stacked, topic: str, *, this_year: int) -> QuestionDefinitio
     ends = 0
     for i, (kind, years, _lo, _hi) in enumerate(parsed):
         key, c = norm(st.uniques[i]), int(counts[i])
-        origin = "file labels" if st.labelled[i] else "answers"
+        origin = ("codebook" if st.from_codebook[i] else "file labels") if st.labelled[i] else "answers"
         code = st.code_of[i]
         if kind.startswith("missing:"):
             answers.append(Answer(key, _label(st, i), c, None, kind.split(":", 1)[1], origin, code))

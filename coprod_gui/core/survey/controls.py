@@ -173,7 +173,11 @@ def weight(st: Stacked, quality: DataQuality, files: str = "the survey") -> np.n
         except (TypeError, ValueError):
             vals[i] = np.nan
     w = np.append(vals, np.nan)[np.where(codes >= 0, codes, len(uniques))]
-    missing = int(np.isnan(w).sum())
+    # "Infinity", 1e309 and the like: not a weight anyone meant, and one would swamp the rest.
+    infinite = int(np.isinf(w).sum())
+    if infinite:
+        w = np.where(np.isinf(w), np.nan, w)
+    missing = int(np.isnan(w).sum()) - infinite
     nonpos = int((w <= 0).sum())
     if nonpos:
         w = np.where(w <= 0, np.nan, w)
@@ -184,10 +188,12 @@ def weight(st: Stacked, quality: DataQuality, files: str = "the survey") -> np.n
             hint="Choose the right weight column in the mapping, or remove the weight to "
             "analyse the survey unweighted.",
         )
-    if missing or nonpos:
+    if missing or nonpos or infinite:
         parts = []
         if missing:
             parts.append(f"{missing:,} have no usable weight")
+        if infinite:
+            parts.append(f"{infinite:,} have a weight that is not a finite number")
         if nonpos:
             parts.append(f"{nonpos:,} have a weight of zero or less")
         quality.add(
@@ -195,7 +201,7 @@ def weight(st: Stacked, quality: DataQuality, files: str = "the survey") -> np.n
             f"In the weight column {st.name!r}, {' and '.join(parts)}. These respondents are "
             "left out of weighted figures and models.",
             column=st.name,
-            count=missing + nonpos,
+            count=missing + nonpos + infinite,
             action="left out of weighted results",
         )
     return w

@@ -43,7 +43,7 @@ def _base_answers(st: Stacked) -> tuple[list[Answer], list[int]]:
     any_label = any(st.labelled)
     for i, u in enumerate(st.uniques):
         key = norm(u)
-        origin = "file labels" if st.labelled[i] else "scale table"
+        origin = ("codebook" if st.from_codebook[i] else "file labels") if st.labelled[i] else "scale table"
         reason = missing_reason(u)
         if reason is not None:
             answers.append(Answer(key, _shown(st, i), int(counts[i]), None, reason, origin, st.code_of[i]))

@@ -115,6 +115,7 @@ def mapping_from_dict(d: Any, *, source: str = "the mapping") -> Mapping:
     threshold = d.get("threshold", "sometimes")
     if not isinstance(threshold, str) or not threshold.strip():
         raise bad('"threshold" must be an answer such as "sometimes"')
+    _check_columns(columns, reverse, by_column, areas, bad)
     definitions = {}
     questions = d.get("questions", {})
     if not isinstance(questions, dict):
@@ -145,6 +146,36 @@ def mapping_from_dict(d: Any, *, source: str = "the mapping") -> Mapping:
         header_row=header_row,
         threshold=threshold.strip(),
     )
+
+
+def _check_columns(
+    columns: dict[str, list[str]],
+    reverse: list[str],
+    by_column: dict[str, list[Any]],
+    areas: dict[str, str],
+    bad: Any,
+) -> None:
+    """Every problem with the column names at once, each named (issue 12)."""
+    problems: list[str] = []
+    topic_of: dict[str, str] = {}
+    for topic, names in columns.items():
+        for n in names:
+            if n in topic_of and topic_of[n] != topic:
+                problems.append(f"{n!r} is under both {topic_of[n]!r} and {topic!r}")
+            elif names.count(n) > 1 and topic_of.get(n) != topic:
+                problems.append(f"{n!r} is listed twice under {topic!r}")
+            topic_of.setdefault(n, topic)
+    for n in reverse:
+        if n not in topic_of:
+            problems.append(f'"reverse" names {n!r}, which is not under any topic in "columns"')
+    for n in by_column:
+        if n not in topic_of:
+            problems.append(f'"missing" gives codes for {n!r}, which is not under any topic in "columns"')
+    for n in areas:
+        if n not in topic_of:
+            problems.append(f'"service_areas" names {n!r}, which is not under any topic in "columns"')
+    if problems:
+        raise bad("; ".join(problems))
 
 
 def _missing_lists(value: Any, bad: Any) -> tuple[list[Any], dict[str, list[Any]]]:
@@ -202,27 +233,63 @@ def mapping_document(mapping: Mapping, to_check: dict[str, Any] | None = None) -
     return d
 
 
+MAX_MAPPING_BYTES = 20 * 1024 * 1024
+"""Even a mapping of 16,384 columns with every answer defined is a few MB."""
+MAX_DEPTH = 64
+"""A mapping is four levels deep; a file nested far deeper is not one of ours."""
+
+
+def _depth(text: str) -> int:
+    """How deeply brackets nest (outside strings), counted without parsing."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
 def load_mapping(path: str | os.PathLike[str]) -> Mapping:
-    """Read a ``coprod-mapping/1`` file; a plain-English error names the file if it is bad."""
+    """Read a ``coprod-mapping/1`` or ``/2`` file; a plain-English error names what is bad.
+
+    Only an ordinary file of at most :data:`MAX_MAPPING_BYTES`, nested at most
+    :data:`MAX_DEPTH` deep, is read (a pipe, a device or a 100,000-deep file is refused).
+    """
+    from .codebook import checked_input_file
+
     p = Path(path)
+    checked_input_file(p, "mapping file", MAX_MAPPING_BYTES)
     try:
         text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise InputError(
-            f"The mapping file {p.name!r} was not found.", hint="Check the file name."
-        ) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(
             f"The mapping file {p.name!r} could not be read as text.",
             hint="Choose a mapping .json file saved by this program.",
         ) from exc
+    if _depth(text) > MAX_DEPTH:
+        raise InputError(
+            f"The mapping file {p.name!r} is nested far too deeply to be a mapping.",
+            hint="Check it is the file you meant; a mapping saved by this program is four levels deep.",
+        )
     try:
         d = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"The mapping file {p.name!r} is not valid JSON (problem at line {exc.lineno}, "
             f"column {exc.colno}).",
-            hint="Fix it in a text editor, or save a fresh one from the Import tab.",
+            hint="Fix it in a text editor, or let the program write a fresh one (run without --mapping).",
         ) from exc
     return mapping_from_dict(d, source=f"The mapping file {p.name!r}")
 

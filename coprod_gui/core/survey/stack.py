@@ -36,6 +36,7 @@ class Stacked:
     partial: list[str] = field(default_factory=list)  # files labelling only the scale's ends
     code_of: list[str | None] = field(default_factory=list)  # file code behind a label
     labelled: list[bool] = field(default_factory=list)  # the answer came from a value label
+    from_codebook: list[bool] = field(default_factory=list)  # ... given by a codebook
     kept_codes: dict[str, str] = field(default_factory=dict)  # global missing code -> its label
     all_labels: list[str] = field(default_factory=list)  # every value label, used or not
     absent: np.ndarray | None = None  # bool per row: file lacks the column or code declared
@@ -97,6 +98,7 @@ def stack(
         if len({isinstance(u, str) for u in part_uniques}) == 2:
             out.mixed.append(t.name)
         value_labels = t.value_labels.get(real) or {}
+        by_codebook = t.label_origin.get(real) == "codebook"
         labels = {norm(k): str(v) for k, v in value_labels.items()}
         out.all_labels.extend(v for v in labels.values() if v not in out.all_labels)
         gone_keys = own | {norm(x) for x in t.missing_codes.get(real, [])}
@@ -131,6 +133,7 @@ def stack(
                 out.uniques.append(value)
                 out.code_of.append(code)
                 out.labelled.append(is_label)
+                out.from_codebook.append(is_label and by_codebook)
             to_global[i] = j
         gone_rows = gone[fcodes]
         out.declared += int(gone_rows.sum())
