@@ -88,12 +88,14 @@ class _Lost(Exception):
     pass
 
 
-def keep_in_helper(objects: list[Any]) -> None:
-    """In a helper job: keep ``objects`` for later jobs (only the latest set is kept) and
-    mark each with its key, which travels back to the window with it."""
-    _KEPT.clear()
+def keep_in_helper(objects: list[Any], slot: str = "tables") -> None:
+    """In a helper job: keep ``objects`` for later jobs (only the latest set per ``slot``)
+    and mark each with its key, which travels back to the window with it."""
+    prefix = f"{_HELPER_ID}:{slot}:"
+    for key in [k for k in _KEPT if k.startswith(prefix)]:
+        del _KEPT[key]
     for i, obj in enumerate(objects):
-        key = f"{_HELPER_ID}:{id(objects)}:{i}"
+        key = f"{prefix}{id(objects)}:{i}"
         _KEPT[key] = obj
         with contextlib.suppress(AttributeError, TypeError):
             setattr(obj, KEY_ATTRIBUTE, key)

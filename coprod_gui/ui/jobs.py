@@ -9,10 +9,11 @@ inside the job, on the worker thread, so the window opens before they are loaded
 Each ``*_job`` returns a :data:`~coprod_gui.ui.worker.Job`: a callable taking the
 ``progress(fraction, message)`` and ``is_cancelled()`` hooks.
 
-Reading (:func:`load_survey`) and analysing (:func:`analyse_survey`) run one step
-further away, in the helper process of :mod:`coprod_gui.core.child`: a reader that
-aborts, a MemoryError or a native crash ends the helper, not the window, and Cancel ends
-a long read at once. The worker thread only waits for it and draws the charts.
+Reading (:func:`load_survey`), analysing (:func:`analyse_survey`) and drawing the
+charts as pixels run one step further away, in the helper process of
+:mod:`coprod_gui.core.child`: a reader that aborts, a MemoryError or a native crash ends
+the helper, not the window; Cancel ends a long read at once; and the window never waits
+for the GIL behind them. The worker thread only waits for the helper.
 """
 
 from __future__ import annotations
@@ -190,21 +191,45 @@ def analyse_survey(
     tables: list[RawTable],
     mapping: Mapping,
     options: Any = None,
+    charts: tuple[BriefOptions | None, ChartRequest] | None = None,
     *,
     progress: ProgressFn,
     is_cancelled: CancelFn,
-) -> tuple[SurveyFrame, AnalysisResult]:
-    """Prepare and analyse, in the helper process (core.child); Python warnings raised
-    on the way become notes in the result instead of console noise."""
+) -> tuple[SurveyFrame, AnalysisResult, dict[str, RenderedChart]]:
+    """Prepare and analyse, and draw the charts as pixels when ``charts`` says how, in the
+    helper process (core.child): no GIL shared with the window. Python warnings raised on
+    the way become notes in the result instead of console noise."""
+    from ..core.child import keep_in_helper
     from ..core.logs import capture_warnings, warning_notes
     from ..core.pipeline import analyse_tables
 
+    rendered: dict[str, RenderedChart] = {}
     with capture_warnings() as caught:
         survey, result = analyse_tables(
-            tables, mapping, options, progress=progress, is_cancelled=is_cancelled
+            tables,
+            mapping,
+            options,
+            progress=slice_progress(progress, 0.0, 0.9 if charts else 1.0),
+            is_cancelled=is_cancelled,
         )
+        if charts is not None:
+            progress(0.9, "Drawing the charts")
+            rendered = render_charts(result, *charts)
     result.warnings.extend(warning_notes(caught))
-    return survey, result
+    keep_in_helper([result], slot="result")  # a chart redraw then sends only its key
+    return survey, result, rendered
+
+
+def render_charts_in_helper(
+    result: AnalysisResult,
+    brief_options: BriefOptions | None,
+    request: ChartRequest,
+    *,
+    progress: ProgressFn,
+    is_cancelled: CancelFn,
+) -> dict[str, RenderedChart]:
+    """:func:`render_charts`, in the helper process (see :func:`charts_job`)."""
+    return render_charts(result, brief_options, request)
 
 
 def check_quality(
@@ -233,17 +258,15 @@ def analyse_job(
     def job(progress: ProgressFn, is_cancelled: CancelFn) -> Analysed:
         from ..core.child import maybe_kept, shared_child
 
-        survey, result = shared_child().run(
+        request = (brief_options, charts or ChartRequest()) if with_charts else None
+        survey, result, rendered = shared_child().run(
             analyse_survey,
-            ([maybe_kept(t) for t in tables], mapping, options),
-            progress=slice_progress(progress, 0.0, 0.9 if with_charts else 1.0),
+            ([maybe_kept(t) for t in tables], mapping, options, request),
+            progress=progress,
             is_cancelled=is_cancelled,
         )
         out = Analysed(survey, result, thread_id=_thread_id())
-        if with_charts:
-            check_cancelled(is_cancelled)
-            progress(0.9, "Drawing the charts")
-            out.charts = render_charts(result, brief_options, charts or ChartRequest())
+        out.charts = rendered
         progress(1.0, "Analysis finished")
         return out
 
@@ -314,8 +337,15 @@ def charts_job(
     """Redraw charts for a new size, breakdown, council or small-group threshold."""
 
     def job(progress: ProgressFn, is_cancelled: CancelFn) -> dict[str, RenderedChart]:
+        from ..core.child import maybe_kept, shared_child
+
         check_cancelled(is_cancelled)
-        return render_charts(result, brief_options, request)
+        return shared_child().run(
+            render_charts_in_helper,
+            (maybe_kept(result), brief_options, request),
+            progress=progress,
+            is_cancelled=is_cancelled,
+        )
 
     return job
 
