@@ -159,6 +159,14 @@ def load_job(
     return job
 
 
+def _import_for_results() -> None:
+    """Import what the Results and Report tabs use here in the worker: the charts are
+    drawn in the helper now, so otherwise the first import (about 100 ms, compiling
+    included) fell on the GUI thread when the results were shown."""
+    from ..core.stats import comparison  # noqa: F401
+    from ..report import brief, charts, findings, suppression  # noqa: F401
+
+
 def load_survey(
     paths: list[Path],
     overrides: dict[Path, tuple[str | None, int | None]] | None,
@@ -267,6 +275,7 @@ def analyse_job(
         )
         out = Analysed(survey, result, thread_id=_thread_id())
         out.charts = rendered
+        _import_for_results()
         progress(1.0, "Analysis finished")
         return out
 

@@ -107,6 +107,10 @@ def warm_up_imports() -> None:
         import matplotlib.figure  # noqa: F401
         import pandas  # noqa: F401
         import statsmodels.api  # noqa: F401
+
+        from .jobs import _import_for_results
+
+        _import_for_results()  # what showing a result needs, off the GUI thread
     except Exception:
         log.info("background import warm-up failed; the first job will import instead")
         return
