@@ -9,9 +9,11 @@ leave ``.tmp`` files behind (issue 12, item 10). So a run
 2. removes what a killed earlier run left behind (staging folders, ``.tmp`` files);
 3. writes everything into a private staging folder beside ``--out`` (same disk, so the
    final moves are renames);
-4. only when every file is written, marks the staging folder as complete and moves the
-   files in. A run killed before the mark changes nothing; one killed while moving is
-   finished by the next run's step 2, so the folder always holds one run's whole set.
+4. only when every file is written, puts them in: where the folder holds nothing but
+   earlier outputs (or does not exist), by swapping the two folders in one rename
+   (Linux renameat2 RENAME_EXCHANGE; a plain rename for a new folder), so no moment
+   shows a mix; otherwise it marks the staging folder complete and moves the files in
+   one by one (a run killed while moving is finished by the next run's step 2).
 
 Nothing here knows what the files are: the caller writes into :attr:`Staging.folder`.
 """
@@ -23,6 +25,7 @@ import errno
 import logging
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -124,6 +127,40 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange_available() -> bool:
+    return sys.platform.startswith("linux")
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders atomically (Linux renameat2 RENAME_EXCHANGE); False if the system
+    or the file system cannot."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+    renameat2.argtypes += [ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EXDEV, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
 class OutputFolder:
     """``with OutputFolder(out) as staging:`` write files into ``staging``, then call
     :meth:`commit`; leaving the block without committing changes nothing in ``out``.
@@ -175,6 +212,29 @@ class OutputFolder:
         os.close(self._fd)
         self._fd = None
 
+    def _swap(self, names: list[str]) -> bool:
+        """Replace the whole folder in one rename when it holds nothing but earlier
+        outputs (or does not exist yet): then no moment ever shows a mix of two runs,
+        not even if the run is killed while its files go in. False: move file by file."""
+        assert self.folder is not None
+        out = self.out
+        if not out.exists():
+            os.chmod(self.folder, 0o777 & ~_umask())
+            os.rename(self.folder, out)
+            _fsync_dir(out.parent)
+            return True
+        try:
+            extra = [p for p in out.iterdir() if p.name not in names or not p.is_file()]
+        except OSError:
+            return False
+        if extra or not _exchange_available():
+            return False
+        os.chmod(self.folder, out.stat().st_mode & 0o7777)
+        if not _exchange(self.folder, out):
+            return False
+        _fsync_dir(out.parent)
+        return True  # the staging path now holds the previous outputs: removed on exit
+
     def recover(self, base: Path, prefix: str) -> int:
         """Tidy what killed runs left: finish a complete run's moves, delete the rest."""
         found = 0
@@ -195,15 +255,18 @@ class OutputFolder:
         return found
 
     def commit(self) -> list[Path]:
-        """Mark the run complete and move its files into ``out``; returns their paths."""
+        """Put the run's files into ``out`` as one step where the system allows, else mark
+        the run complete and move them in one by one; returns their paths."""
         assert self.folder is not None, "commit() inside the with block"
         from .io.files import atomic_write_text
 
         names = sorted(p.name for p in self.folder.iterdir() if p.is_file())
         try:
-            atomic_write_text(self.folder / COMPLETE_MARK, "\n".join(names) + "\n")
             _fsync_dir(self.folder)
-            _commit(self.folder, self.out)
+            if not self._swap(names):
+                atomic_write_text(self.folder / COMPLETE_MARK, "\n".join(names) + "\n")
+                _fsync_dir(self.folder)
+                _commit(self.folder, self.out)
         except OSError as exc:
             raise_os_error(exc, self.out)
         return [self.out / n for n in names]
