@@ -4,7 +4,6 @@ Why: the product needs an example an officer can try on day one, and the tests, 
 self-test and the benchmarks need realistic data of any size. Real survey microdata
 cannot be shipped, so this module simulates one from latent variables whose
 relationships follow the published findings (shared/domain.md §0 and §3, UK 5-LA study):
-
 - individual co-production is far more common than collective;
 - feeling able to make a difference (efficacy) and satisfaction with consultation raise
   both forms, efficacy especially the collective form;
@@ -26,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from . import synthetic_xlsx as _x  # the workbook writer; its names stay importable from here
+
 ABOUT_NOTES, DATA_SHEET, DEFAULT_TITLE, HEADER_ROW_INDEX = _x.ABOUT_NOTES, _x.DATA_SHEET, _x.DEFAULT_TITLE, _x.HEADER_ROW_INDEX
 agency_xlsx_bytes, write_agency_xlsx = _x.agency_xlsx_bytes, _x.write_agency_xlsx
 
