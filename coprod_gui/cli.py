@@ -239,7 +239,13 @@ def run(args: argparse.Namespace, progress: ProgressPrinter) -> list[Path]:
     from .core.stats.analysis import AnalysisOptions
     from .core.survey.mapping import load_mapping, save_mapping
     from .core.survey.suggestions import to_check
-    from .report.export import DEMO_SURVEY_NAME, export_all, results_document
+    from .report.export import (
+        DEMO_CONTACT,
+        DEMO_FIELDWORK,
+        DEMO_SURVEY_NAME,
+        export_all,
+        results_document,
+    )
     from .report.options import BriefOptions
 
     if args.demo and args.files:
@@ -307,9 +313,11 @@ def run(args: argparse.Namespace, progress: ProgressPrinter) -> list[Path]:
         context = {
             "survey_name": args.survey_name
             or (DEMO_SURVEY_NAME if args.demo and not brief_options.survey_name else None),
-            "fieldwork": args.fieldwork,
+            "fieldwork": args.fieldwork
+            or (DEMO_FIELDWORK if args.demo and not brief_options.fieldwork else None),
             "council_name": args.council,
-            "contact": args.contact,
+            "contact": args.contact
+            or (DEMO_CONTACT if args.demo and not brief_options.contact else None),
         }
         brief_options = dataclasses.replace(
             brief_options, **{k: v for k, v in context.items() if v is not None}

@@ -206,6 +206,15 @@ class AnalysisResult:
     0–100 with a delta-method 95% interval. A form is absent when efficacy is not
     mapped or its participation model could not be fitted.
     """
+    ends: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Term -> the two ends the brief compares: ``low``/``high`` (the values: 0 and 1 for a
+    driver; the youngest and oldest band's midpoint for age in bands, else 30 and 70),
+    ``low_label``/``high_label`` (the band names for age), ``share_low``/``share_high``
+    (percent of residents with an answer at each end, weighted when the analysis is),
+    ``share_above_middle`` for a driver (the brief's baseline for an option) and,
+    per form, ``{"low", "high"}``: the average predicted percent taking part with everyone
+    set to that end, other answers as observed (from the participation logit).
+    """
 
     def to_dict(self) -> dict[str, Any]:
         """The ``coprod-results/1`` document (JSON-safe: NaN/inf become null)."""

@@ -13,7 +13,7 @@ from ..core.results import AnalysisResult, BriefItem
 from ..core.stats.diagnostics import term_words
 from ..core.survey.constructs import DRIVERS, FORMS
 from .brief import Block, Bullets, KeyMessage, Para, Section, Table, source_line
-from .findings import AGE_FROM, AGE_TO, Finding, driver_phrase, links, strong
+from .findings import Finding, age_ends, age_label, driver_phrase, links, strong
 from .options import BriefOptions
 from .suppression import (
     base_text,
@@ -22,15 +22,21 @@ from .suppression import (
     protect_level,
     term_hidden,
 )
-from .wording import RULE_SET, percent, whole
+from .wording import FORM_NOUN, RULE_SET, percent, sentence_case, whole
 
 MAX_CHECKS = 14
+
+
+MINUS = "\u2212"
+"""A negative number's sign: the minus sign, which a line never breaks after (a hyphen
+lets LibreOffice and Word split "-4.4" at the end of a line)."""
 
 
 def _fmt(v: float | None, nd: int = 1, sign: bool = False) -> str:
     if v is None or not math.isfinite(v):
         return "–"
-    return f"{v:.{nd}f}"  # never a leading '+': "+33.7" reads like a phone prefix
+    text = f"{v:.{nd}f}"  # never a leading '+': "+33.7" reads like a phone prefix
+    return MINUS + text[1:] if text.startswith("-") else text
 
 
 def p_text(v: float | None) -> str:
@@ -44,10 +50,15 @@ def _range(est: float, low: float, high: float) -> str:
     return f"{_fmt(est, sign=True)} ({_fmt(low, sign=True)} to {_fmt(high, sign=True)})"
 
 
-def _term_label(term: str) -> str:
+def _term_label(term: str, result: AnalysisResult) -> str:
     if term == "age":
-        return f"Age ({AGE_TO} against {AGE_FROM})"
-    return driver_phrase(term).capitalize() if term in DRIVERS else term_words(term)
+        return age_label(result)
+    return sentence_case(driver_phrase(term)) if term in DRIVERS else term_words(term)
+
+
+def _form_name(form: str) -> str:
+    """'Doing things for themselves': the body's names, never 'individual'."""
+    return sentence_case(FORM_NOUN.get(form, form))
 
 
 def _methods(result: AnalysisResult, options: BriefOptions) -> list[str]:
@@ -58,17 +69,18 @@ def _methods(result: AnalysisResult, options: BriefOptions) -> list[str]:
         "Links (the body's unit): logistic regression of taking part in each form on the "
         "drivers (scored 0 to 1), age, background and council; the two forms stacked in one "
         "model with respondent-clustered standard errors. A gap is the average change in the "
-        "predicted share from the lowest to the highest answer (age: per year, times 40), "
-        "with delta-method 95% ranges.",
+        "predicted share from the lowest to the highest answer (age: per year, times the "
+        f"years between {age_label(result).removeprefix('Age (').removesuffix(')')}, the bands' "
+        "midpoints when age came in bands), with delta-method 95% ranges.",
         "Comparison of the forms: a form is named only when the difference is clear both in "
         "percentage points and in log-odds, in the same direction; 'opposite' when each "
         "form's link is clear and the signs differ; otherwise 'similar'.",
         "Background questions (age and the categories) are Holm-corrected for the number "
         "tested, within each form and scale.",
-        "Index models (technical view only): least squares of each 0 to 100 index with "
-        "council fixed effects and robust (HC3) standard errors. The collective index sits "
-        "near its floor, so its slopes are squashed; these models are never compared across "
-        "forms in the body.",
+        "Index models (in the workbook only): least squares of each 0 to 100 index with "
+        "council fixed effects and robust (HC3) standard errors. The acting-with-others index "
+        "sits near its floor, which squashes its slopes, so these models are never compared "
+        "across forms.",
         f"Small groups: figures on fewer than {options.min_base} respondents are suppressed, "
         f"with secondary suppression; bases under {options.caution_base} carry a caution.",
     ]
@@ -85,7 +97,7 @@ def _levels_table(result: AnalysisResult, options: BriefOptions) -> Table:
         shown = p.shown and lv is not None
         rows.append(
             [
-                form.capitalize(),
+                _form_name(form),
                 percent(lv.percent, decimals=1) if shown else "not shown",  # type: ignore[union-attr]
                 f"{lv.ci_low:.1f} to {lv.ci_high:.1f}"  # type: ignore[union-attr]
                 if shown and lv.ci_low is not None and lv.ci_high is not None  # type: ignore[union-attr]
@@ -112,16 +124,17 @@ def _links_table(result: AnalysisResult, options: BriefOptions) -> Table | None:
         if not (term in DRIVERS or term == "age" or any(strong(lk) for lk in per.values())):
             continue
         c = result.comparison.get(term)
-        cells = [_term_label(term)]
+        cells = [_term_label(term, result)]
         for form in FORMS:
             lk = per.get(form)
             cells.append(_range(lk.value, lk.low, lk.high) if lk else "–")
         if c is not None and c.points is not None and c.odds is not None:
-            k = 40.0 if term == "age" else 1.0
+            young, old, _, _ = age_ends(result)
+            k = old - young if term == "age" else 1.0
             d = c.points
             cells.append(_range(k * d.difference, k * d.ci_low, k * d.ci_high))
             cells.append(p_text(c.odds.p_holm if c.odds.p_holm is not None else c.odds.p_value))
-            cells.append(c.verdict)
+            cells.append(VERDICT_CELL.get(c.verdict, c.verdict))
         else:
             cells += ["–", "–", "–"]
         rows.append(cells)
@@ -129,43 +142,26 @@ def _links_table(result: AnalysisResult, options: BriefOptions) -> Table | None:
         return None
     return Table(
         "Links in percentage points, and the comparison of the forms",
-        ["Term", "Individual", "Collective", "Difference", "p (odds scale)", "Verdict"],
+        ["Question", "Doing things for themselves", "Acting with others", "Difference", "p (odds scale)", "Which form"],
         rows,
-        "Percentage points with 95% ranges; difference = collective minus individual. "
+        "Percentage points with 95% ranges; difference = acting with others minus doing things "
+        "for themselves. "
         "p (odds scale): the test of the difference in log-odds (Holm-corrected for age). "
         "All other terms are in the workbook.",
         source_line(result, options, min((m.n for m in result.participation.values()), default=0)),
     )
 
 
-def _index_table(result: AnalysisResult, options: BriefOptions) -> Table | None:
-    models = {f: m for f, m in result.models.items() if m.ok}
-    if not models:
-        return None
-    terms = [t for t in [*result.drivers, "age"] if any(t in m.terms for m in models.values())]
-    rows = []
-    for t in terms:
-        cells = [_term_label(t).replace(f" ({AGE_TO} against {AGE_FROM})", " (per year)")]
-        for form in FORMS:
-            m = models.get(form)
-            v = m.terms.get(t) if m else None
-            cells.append(_range(v.estimate, v.ci_low, v.ci_high) if v else "–")
-            cells.append(_fmt(v.std_estimate, 2) if v else "–")
-        rows.append(cells)
-    bits = [
-        f"{f.capitalize()}: {whole(m.n)} respondents, R-squared {m.r_squared:.3f}"
-        for f, m in models.items()
-        if m.r_squared is not None
-    ]
-    return Table(
-        "Index models: technical view, not compared across forms",
-        ["Term", "Individual", "Std.", "Collective", "Std."],
-        rows,
-        "Index points (0 to 100) with 95% ranges; Std.: standardised slope. "
-        + "; ".join(bits)
-        + ". Council and background terms are in the workbook.",
-        source_line(result, options),
-    )
+VERDICT_CELL: dict[str, str] = {
+    "collective": "acting with others",
+    "individual": "doing things for themselves",
+    "opposite": "opposite ways",
+    "similar": "cannot tell",
+}
+
+
+def _rests_on(terms: list[str], result: AnalysisResult) -> str:
+    return ", ".join(_term_label(t, result) for t in terms) or "Levels"
 
 
 def _evidence_table(
@@ -175,10 +171,10 @@ def _evidence_table(
     rows = []
     for i, m in enumerate(msgs, start=1):
         f = by_key.get(m.finding)
-        rows.append([f"Key message {i}", ", ".join(m.terms) or "levels", f.evidence if f else "–"])
+        rows.append([f"Key message {i}", _rests_on(m.terms, result), f.evidence if f else "–"])
     for i, r in enumerate(recs, start=1):
         f = next((f for f in findings if f.kind == "link" and f.statement in r.text), None)
-        rows.append([f"Option {i}", ", ".join(r.terms), f.evidence if f else "–"])
+        rows.append([f"Option {i}", _rests_on(r.terms, result), f.evidence if f else "–"])
     return Table(
         "Evidence behind the key messages and options",
         ["Statement", "Rests on", "Evidence"],
@@ -192,7 +188,7 @@ def _checks_table(result: AnalysisResult, options: BriefOptions) -> Table:
     for kind, group in (("Index model", result.models), ("Links model", result.participation)):
         for form, m in group.items():
             used = f"{whole(m.n)} of {whole(m.n_in_data)} used" if m.ok else "not fitted"
-            rows.append([f"{kind}: {form}", used])
+            rows.append([f"{kind}: {FORM_NOUN.get(form, form)}", used])
     notes: list[str] = []
     by_action: dict[str, list] = {}
     for i in result.quality.issues:
@@ -218,8 +214,8 @@ def _checks_table(result: AnalysisResult, options: BriefOptions) -> Table:
             continue  # counted in the rows above
         notes.append(diagnostic_message(d, result, options))
     unique = list(dict.fromkeys(notes))
-    for n in unique[:MAX_CHECKS]:
-        rows.append(["Note", n])
+    for k, n in enumerate(unique[:MAX_CHECKS], start=1):
+        rows.append([f"Note {k}", n])
     note = (
         f"{len(unique) - MAX_CHECKS} more notes are in the workbook's Data quality sheet."
         if len(unique) > MAX_CHECKS
@@ -239,14 +235,15 @@ def appendix_sections(
     head.blocks.append(
         Para(
             "For analysts: methods, compact model tables, the evidence behind the key messages "
-            "and the data checks. The workbook holds the full tables."
+            f"and the data checks. The workbook {options.workbook_name} holds the full tables, "
+            "the index models among them."
         )
     )
     methods: list[Block] = [Bullets(_methods(result, options)), Para(RULE_SET)]
     tables: list[Block] = [_levels_table(result, options)]
-    for t in (_links_table(result, options), _index_table(result, options)):
-        if t is not None:
-            tables.append(t)
+    links_table = _links_table(result, options)
+    if links_table is not None:  # the index models are in the workbook only: side by side
+        tables.append(links_table)  # here they seemed to point the other way from the body
     hidden = [t for t in result.comparison if term_hidden(t, result, options)]
     if hidden:
         tables.append(Para(f"{len(hidden)} terms resting on small groups are not shown."))

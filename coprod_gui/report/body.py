@@ -18,42 +18,46 @@ from .charts import efficacy_points
 from .findings import (
     FORM_NOUN,
     NO_CLEAR_LINK,
+    SIMILAR_WORDS,
     Finding,
     driver_phrase,
     how_often,
     link_sentence,
     links,
 )
-from .groups import GROUPING_WORDS, group_table, spread_sentence
+from .groups import GROUPING_WORDS, group_table, lowest_title, spread_sentence
 from .options import BriefOptions
-from .wording import join_words, people_share, points, sentence_case, whole
+from .wording import FORM_DO, join_words, people_share, percent, points, sentence_case, whole
 
 MAX_KEY_MESSAGES = 6
 MAX_LINK_MESSAGES = 3
 
 RECOMMEND: dict[str, tuple[str, str]] = {
     "efficacy": (
-        "Show residents what changed after they took part, for example with regular "
-        "'you said, we did' updates.",
-        "whether more residents feel they can make a difference",
+        "After each consultation or project, tell the residents who took part what their "
+        "views changed, for example with 'you said, we did' updates.",
+        "feel they can make a difference",
     ),
     "consultation_satisfaction": (
-        "Say what each consultation is for, and report back on what changed.",
-        "whether satisfaction with consultation rises",
+        "Make consultations easier to join: short, at times and places that suit residents, "
+        "and clear at the start about what each one can change.",
+        "are satisfied with how the council consults them",
     ),
     "informed": (
         "Tell residents about simple ways to help in their area.",
-        "whether more residents feel informed",
+        "feel well informed",
     ),
     "trust_council": (
         "Be open about decisions, and report on promises kept.",
-        "whether trust in the council rises",
+        "trust the council",
     ),
     "area_satisfaction": (
         "Work with residents on what they like and dislike about their area.",
-        "whether satisfaction with the area rises",
+        "are satisfied with their area",
     ),
 }
+"""One distinct action per driver (no two options say the same thing), and who the
+baseline counts ("... of residents {words} today")."""
 ASK_NEXT: dict[str, str] = {
     "efficacy": "whether residents feel they can make a difference to their area",
     "consultation_satisfaction": "how satisfied residents are with how the council consults them",
@@ -171,8 +175,8 @@ def _levels_sections(
         said = [s for f in FORMS if (s := spread_sentence(by[f], f, grouping))]
         clear = [t for t, c in said if c]
         word = GROUPING_WORDS[grouping]
-        table.title = (
-            f"Taking part differs clearly by {word}" if clear else f"Taking part is similar by {word}"
+        table.title = lowest_title(by, grouping) or (
+            f"Taking part differs by {word}" if clear else f"Taking part is similar by {word}"
         )
         sub = Section(heading, level=2)
         sub.blocks.extend(Para(t) for t, _ in said)
@@ -189,9 +193,10 @@ def _drivers_section(result: AnalysisResult, findings: list[Finding], options: B
     n = points(options.min_points)
     sec.blocks.append(
         Para(
-            "Every gap here is in percentage points: the difference in the share of residents "
-            "who take part. Each compares residents whose other answers, age, background and "
-            f"council are alike. We report a link only when it is clear and at least {n}."
+            "Each link compares residents at the two ends of one question who are otherwise "
+            "similar: alike in their other views, age, background and council. The shares are "
+            "what the survey's answers predict for each group. We report a link only when it "
+            f"is unlikely to be chance and at least {n}."
         )
     )
     stories = sorted(
@@ -229,9 +234,6 @@ def _drivers_section(result: AnalysisResult, findings: list[Finding], options: B
     if result.drivers_not_mapped:
         missing = [driver_phrase(d) for d in result.drivers_not_mapped]
         sec.blocks.append(Para(f"The survey did not ask about {join_words(missing)}, so we could not check them."))
-    sec.blocks.append(
-        Para("These are links, not proof of cause. People who do more may also feel more able.")
-    )
     if any(f.kind == "story" for f in findings):
         top = max(
             (f for f in findings if f.kind == "link" and strong_f(f)), key=lambda f: abs(f.value or 0)
@@ -239,8 +241,41 @@ def _drivers_section(result: AnalysisResult, findings: list[Finding], options: B
         title = f"{sentence_case(driver_phrase(top.driver or ''))} shows the largest gap"
     else:
         title = f"No view shows a clear gap of {n}"
-    sec.blocks.append(Chart("drivers", title, source_line(result, options, _model_base(result))))
+    sec.blocks.append(
+        Chart(
+            "drivers",
+            title,
+            source_line(result, options, _model_base(result)),
+            note=_verdict_note(findings),
+        )
+    )
     return sec
+
+
+VERDICT_WORDS: dict[str, str] = {
+    "collective": "Matters more for acting with others",
+    "individual": "Matters more for doing things for themselves",
+    "opposite": "Goes opposite ways for the two forms",
+    "similar": sentence_case(SIMILAR_WORDS),
+}
+
+
+def _by_verdict(findings: list[Finding]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for f in findings:
+        if f.kind == "story" and f.term and "=" not in f.term:
+            out.setdefault(f.verdict or "similar", []).append(driver_phrase(f.driver or ""))
+    return out
+
+
+def _verdict_note(findings: list[Finding]) -> str:
+    """The chart's note says the verdict, so two markers far apart never read as one."""
+    said = [
+        f"{VERDICT_WORDS[v].lower()}: {join_words(d)}"
+        for v, d in _by_verdict(findings).items()
+        if v in VERDICT_WORDS
+    ]
+    return ("What the comparison of the forms says: " + "; ".join(said) + ".") if said else ""
 
 
 def strong_f(f: Finding) -> bool:
@@ -252,25 +287,18 @@ def _compare_section(result: AnalysisResult, findings: list[Finding], options: B
     gap = next((f for f in findings if f.kind == "gap"), None)
     if gap is not None:
         sec.blocks.append(Para(gap.statement))
-    by_verdict: dict[str, list[str]] = {}
-    for f in findings:
-        if f.kind == "story" and f.term and "=" not in f.term:
-            by_verdict.setdefault(f.verdict or "similar", []).append(driver_phrase(f.driver or ""))
-    items = []
-    for verdict, words in (
-        ("collective", "Stronger for acting with others"),
-        ("individual", "Stronger for doing things for themselves"),
-        ("opposite", "Opposite ways for the two forms"),
-        ("similar", "No clear difference between the forms"),
-    ):
-        if by_verdict.get(verdict):
-            items.append(f"{words}: {join_words(by_verdict[verdict])}.")
+    by_verdict = _by_verdict(findings)
+    items = [
+        f"{VERDICT_WORDS[v]}: {join_words(by_verdict[v])}."
+        for v in ("collective", "individual", "opposite", "similar")
+        if by_verdict.get(v)
+    ]
     if items:
         sec.blocks.append(
             Para(
-                "A gap in points can look bigger for one form just because it is rarer or more "
-                "common. So we call a link stronger for one form only when it is also clearly "
-                "stronger once that is allowed for."
+                "A bigger gap in points for the rarer form is not on its own evidence that a "
+                "view matters more for it: a common activity has less room to rise. So we say a "
+                "view matters more for one form only when a test that allows for this agrees."
             )
         )
         sec.blocks.append(Bullets(items))
@@ -295,11 +323,25 @@ def recommendations(
             best[f.driver or ""] = f
     out = []
     for f in sorted(best.values(), key=lambda f: -f.score):
-        action, measure = RECOMMEND[f.driver or ""]
+        driver = f.driver or ""
+        action, who = RECOMMEND[driver]
+        ends = (getattr(result, "ends", None) or {}).get(driver) or {}
+        today = ends.get("share_above_middle")
+        level = result.levels.get(f.form or "")
+        base = []
+        if isinstance(today, int | float) and math.isfinite(today):
+            base.append(f"{percent(today)} of residents {who} (an answer above the middle)")
+        if level is not None and level.percent is not None and f.form:
+            base.append(f"{percent(level.percent)} {FORM_DO[f.form]}")
+        measure = (
+            f" Measure against today: {join_words(base)}; ask the same questions next time."
+            if base
+            else f" Check at the next survey whether more residents {who}."
+        )
         out.append(
             BriefItem(
-                f"Try: {action[:1].lower()}{action[1:]} Then check at the next survey {measure}. "
-                f"The finding behind this: {f.statement}",
+                f"Try: {action[:1].lower()}{action[1:]} The finding behind this: {f.statement}"
+                f"{measure}",
                 list(f.terms),
             )
         )
@@ -312,8 +354,9 @@ def _recommendations_section(result: AnalysisResult, recs: list[BriefItem], opti
         sec.blocks.append(
             Para(
                 "These are options to try and measure, not proven fixes. Each rests on a link "
-                f"that is likely to be at least {points(options.min_points)}. The first rests on "
-                "the strongest evidence."
+                f"that is at least {points(options.min_points)} even at the low end of its "
+                "likely range. The first comes first because its link is both the largest and "
+                "the surest. Feeling able may partly follow from taking part, so measure both."
             )
         )
         sec.blocks.append(Bullets([r.text for r in recs], numbered=True))
@@ -346,34 +389,60 @@ def weight_varies(result: AnalysisResult) -> bool:
     return False
 
 
-def _caveats(result: AnalysisResult, findings: list[Finding], options: BriefOptions) -> list[str]:
-    items = [
-        "These links do not prove cause and effect. The survey cannot show what would "
-        "happen if views changed.",
-        "What residents do is as they told us. People may report more than they do.",
-    ]
+def _about_section(result: AnalysisResult, options: BriefOptions) -> Section:
+    """Who, when, where, how many, and what the two yardsticks mean: near the front, so a
+    reader knows how far to trust the figures before reading them."""
+    name = options.survey_name or "A resident survey"
+    when = f", carried out {options.fieldwork}" if options.fieldwork else ""
+    items = [f"{name}{when}, of residents in the councils named above."]
+    who = (
+        f"{whole(result.n_respondents)} residents answered. Each table and chart gives "
+        "its own base: the residents whose answers it counts."
+    )
     used = [m.n for m in result.participation.values() if m.ok and m.n_in_data]
     if used and result.n_respondents:
         left = 100 * (1 - min(used) / result.n_respondents)
         if left >= 0.5:
-            items.append(
+            who += (
+                f" The links use {whole(min(used))} of them. "
                 f"{sentence_case(people_share(left))} are left out of the links, because they "
                 "skipped a question the links need."
             )
+    items.append(who)
+    if weight_varies(result):
+        items.append("The figures are weighted to match the local population.")
+    elif result.weighted:
+        items.append("The survey's weight is the same for everyone, so it changes nothing.")
+    else:
+        items.append("The figures are not weighted, so they may not match the local population.")
+    items.append(
+        "A percentage point is the gap between two percentages: from 30% to 35% is 5 "
+        "percentage points. A gap is 'unlikely to be chance' when it is bigger than the "
+        "chance of who happened to answer would usually give (95% confidence)."
+    )
+    tail = f"The full tables are in the workbook {options.workbook_name}."
+    if options.contact:
+        tail = f"Contact: {options.contact}. " + tail
+    items.append(tail)
+    return Section("About the survey", [Bullets(items)])
+
+
+def _caveats(result: AnalysisResult, findings: list[Finding], options: BriefOptions) -> list[str]:
+    items = [
+        "The survey cannot show what would happen if views changed.",
+        "What residents do is as they told us. People may report more than they do.",
+    ]
     tested = sum(len(per) for per in links(result, options).values())
     if tested:
         items.append(
-            f"We tested {whole(tested)} links. With so many, a few can look clear by chance, so "
-            "we corrected the background questions for this."
+            f"We tested {whole(tested)} links. With so many, a few can look unlikely to be "
+            "chance when they are not. We corrected the background questions for this, but "
+            "not the views, which we chose in advance."
         )
     items.append(
         f"Groups with fewer than {options.min_base} answers are not shown, to protect people. "
         f"Figures on fewer than {options.caution_base} answers are marked for caution."
     )
-    if weight_varies(result):
-        items.append("The figures are weighted to match the local population.")
-    elif not result.weighted:
-        items.append("The figures are not weighted, so they may not match the local population.")
     for form in FORMS:
         m = result.models.get(form)
         p = result.participation.get(form)
@@ -393,6 +462,7 @@ def body_sections(
     if not lead and efficacy_points(result, options):
         drivers.blocks.append(_efficacy_chart(result, options))
     return [
+        _about_section(result, options),
         *_levels_sections(result, findings, options),
         drivers,
         _compare_section(result, findings, options),

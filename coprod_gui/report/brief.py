@@ -64,6 +64,7 @@ class Chart:
     title: str  # the message, 10 words or fewer
     source: str = ""
     number: int = 0
+    note: str = ""  # what the chart means, above its source line
 
     @property
     def caption(self) -> str:
@@ -102,6 +103,7 @@ class Brief:
     options: BriefOptions
     recommendations: list[BriefItem] = field(default_factory=list)
     lead: list[Block] = field(default_factory=list)  # right after the key messages
+    key_note: str = ""  # said once, under the key messages: links, not proof of cause
 
     def body_sections(self) -> list[Section]:
         return [s for s in self.sections if not s.appendix]
@@ -110,6 +112,8 @@ class Brief:
         """The body (no appendix) as plain text: for the readability and banned-word tests."""
         lines = [self.title, self.subtitle, *(f"{a}: {b}" for a, b in self.details)]
         lines += [m.text for m in self.key_messages]
+        if self.key_note:
+            lines.append(self.key_note)
         for b in self.lead:
             lines.extend(_block_text(b, tables=tables))
         for s in self.body_sections():
@@ -121,6 +125,8 @@ class Brief:
     def prose(self) -> str:
         """Sentences of the body only (paragraphs, bullets, key messages): for readability."""
         parts = [m.text for m in self.key_messages]
+        if self.key_note:
+            parts.append(self.key_note)
         for s in self.body_sections():
             for b in s.blocks:
                 if isinstance(b, Para):
@@ -152,7 +158,7 @@ def _block_text(b: Block, *, tables: bool) -> list[str]:
     if isinstance(b, Bullets):
         return list(b.items)
     if isinstance(b, Chart):
-        return [b.caption, b.source]
+        return [b.caption, *([b.note] if b.note else []), b.source]
     if tables:
         return [b.caption, " | ".join(b.header), *(" | ".join(r) for r in b.rows), b.note, b.source]
     return [b.caption]
@@ -242,7 +248,14 @@ def build_brief(result: AnalysisResult, options: BriefOptions | None = None) -> 
         options,
         recs,
         lead,
+        KEY_NOTE if any(m.terms for m in msgs) else "",
     )
+
+
+KEY_NOTE = (
+    "These are links, not proof of cause: people who take part may come to feel more able, "
+    "as much as the other way round."
+)
 
 
 # --------------------------------------------------------------------------- HTML
@@ -260,7 +273,8 @@ def _blocks_html(blocks: list[Block], out: list[str]) -> None:
             tag = "ol" if b.numbered else "ul"
             out.append(f"<{tag}>" + "".join(f"<li>{_e(i)}</li>" for i in b.items) + f"</{tag}>")
         elif isinstance(b, Chart):
-            out.append(f"<p><b>{_e(b.caption)}</b><br/><small>{_e(b.source)}</small></p>")
+            note = f"<br/><small>{_e(b.note)}</small>" if b.note else ""
+            out.append(f"<p><b>{_e(b.caption)}</b>{note}<br/><small>{_e(b.source)}</small></p>")
         else:
             out.append(f"<p><b>{_e(b.caption)}</b></p>")
             out.append('<table border="1" cellspacing="0" cellpadding="3">')
@@ -281,6 +295,8 @@ def brief_to_html(brief: Brief) -> str:
     out.append("<h2>Key messages</h2><ul>")
     out.extend(f"<li>{_e(m.text)}</li>" for m in brief.key_messages)
     out.append("</ul>")
+    if brief.key_note:
+        out.append(f"<p><i>{_e(brief.key_note)}</i></p>")
     _blocks_html(brief.lead, out)
     for s in brief.sections:
         tag = "h2" if s.level == 1 else "h3"

@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 
 from ..core.results import AnalysisResult, Level
 from ..core.survey.constructs import FORMS
-from .findings import AGE_FROM, AGE_TO, FORM_NOUN, driver_phrase, how_often, links, strong
+from .findings import FORM_NOUN, age_label, driver_phrase, how_often, links, strong
 from .options import BriefOptions
 from .suppression import protect_level, protected_by
 from .wording import percent, sentence_case
@@ -230,9 +230,7 @@ def driver_rows(
         per = per_term.get(name)
         if not per:
             continue
-        label = (
-            f"Age ({AGE_TO} against {AGE_FROM})" if name == "age" else sentence_case(driver_phrase(name))
-        )
+        label = age_label(result) if name == "age" else sentence_case(driver_phrase(name))
         cells: dict[str, tuple[float, float, float, bool] | None] = {}
         for form in FORMS:
             lk = per.get(form)

@@ -97,7 +97,7 @@ def _small(doc, text: str) -> None:
         r.font.size = Pt(8.5)
 
 
-def _add_table(doc, table: Table) -> None:
+def _add_table(doc, table: Table, *, split: bool = False) -> None:
     _caption(doc, table.caption)
     ncols = len(table.header)
     t = doc.add_table(rows=1, cols=ncols)
@@ -114,7 +114,9 @@ def _add_table(doc, table: Table) -> None:
     for column, width in zip(t.columns, widths, strict=True):  # the grid LibreOffice reads
         column.width = width
     size = Pt(8 if ncols > 5 else 9)
-    keep = len(table.rows) + 1 <= KEEP_TOGETHER_ROWS  # short tables never split across pages
+    # short body tables never split across pages; appendix tables may (the header row
+    # repeats, no row splits), so no appendix page is left near empty
+    keep = not split and len(table.rows) + 1 <= KEEP_TOGETHER_ROWS
     for cell, text, width in zip(t.rows[0].cells, table.header, widths, strict=True):
         _fill_cell(cell, text, width, size, keep)
     # Repeat the header row on each page.
@@ -124,7 +126,9 @@ def _add_table(doc, table: Table) -> None:
     tr_pr.append(hdr)
     for k, row in enumerate(table.rows):
         last = k == len(table.rows) - 1
-        cells = t.add_row().cells
+        added = t.add_row()
+        added._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row stays whole
+        cells = added.cells
         for cell, text, width in zip(cells, row, widths, strict=True):
             _fill_cell(cell, text, width, size, keep and not last)
     _small(doc, " ".join(x for x in (table.note, table.source) if x))
@@ -138,7 +142,7 @@ def _add_chart(doc, chart: Chart, result: AnalysisResult, options: BriefOptions)
     pic_para.alignment = WD_ALIGN_PARAGRAPH.CENTER
     pic_para.paragraph_format.keep_with_next = True
     _set_alt_text(doc.inline_shapes[-1], alt, chart.caption)
-    _small(doc, chart.source)
+    _small(doc, " ".join(x for x in (chart.note, chart.source) if x))
     return alt
 
 
@@ -175,10 +179,18 @@ def _page_setup(doc) -> None:
             found.set(qn("w:val"), "en-GB")
 
 
-def _blocks(doc, blocks, result: AnalysisResult, options: BriefOptions) -> None:
-    for b in blocks:
+def _blocks(
+    doc, blocks, result: AnalysisResult, options: BriefOptions, *, appendix: bool = False
+) -> None:
+    for k, b in enumerate(blocks):
         if isinstance(b, Para):
-            doc.add_paragraph(clean_text(b.text))
+            para = doc.add_paragraph(clean_text(b.text))
+            # a short lead-in stays on the page of the table or chart it introduces
+            nxt = blocks[k + 1] if k + 1 < len(blocks) else None
+            if isinstance(nxt, Table | Chart) or (
+                isinstance(nxt, Para) and k + 2 < len(blocks) and isinstance(blocks[k + 2], Table)
+            ):
+                para.paragraph_format.keep_with_next = True
         elif isinstance(b, Bullets):
             style = "List Number" if b.numbered else "List Bullet"
             for item in b.items:
@@ -186,7 +198,7 @@ def _blocks(doc, blocks, result: AnalysisResult, options: BriefOptions) -> None:
         elif isinstance(b, Chart):
             _add_chart(doc, b, result, options)
         else:
-            _add_table(doc, b)
+            _add_table(doc, b, split=appendix)
 
 
 def build_document(
@@ -213,16 +225,20 @@ def build_document(
         p.add_run(clean_text(value))
         p.paragraph_format.space_after = Pt(2)
 
-    doc.add_heading("Key messages", level=1)
+    doc.add_heading("Key messages", level=1).paragraph_format.keep_with_next = True
     for m in brief.key_messages:
         doc.add_paragraph(clean_text(m.text), style="List Bullet")
+    if brief.key_note:
+        note = doc.add_paragraph()
+        note.add_run(clean_text(brief.key_note)).italic = True
     _blocks(doc, brief.lead, result, options)
 
     for s in brief.sections:
         heading = doc.add_heading(clean_text(s.heading), level=s.level)
+        heading.paragraph_format.keep_with_next = True  # never a heading at a page foot
         if s.appendix and s.level == 1:  # a new page, without an empty break paragraph
             heading.paragraph_format.page_break_before = True
-        _blocks(doc, s.blocks, result, options)
+        _blocks(doc, s.blocks, result, options, appendix=s.appendix)
 
     _set_properties(doc, brief)
     return doc

@@ -14,12 +14,14 @@ from ..core.progress import CancelFn, ProgressFn, check_cancelled, never_cancell
 from ..core.results import AnalysisResult
 from .brief import build_brief
 from .docx_writer import write_docx
-from .options import BriefOptions
+from .options import WORKBOOK_NAME, BriefOptions
 from .xlsx_writer import write_xlsx
 
 DEMO_SURVEY_NAME = "Resident Survey 2024 (fictional example data)"
+DEMO_FIELDWORK = "September to October 2024 (fictional)"
+DEMO_CONTACT = "Policy team (an example: give your own with --contact)"
 DOCX_NAME = "brief.docx"
-XLSX_NAME = "results.xlsx"
+XLSX_NAME = WORKBOOK_NAME
 
 
 def export_all(

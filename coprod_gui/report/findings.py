@@ -22,9 +22,8 @@ from dataclasses import dataclass, field
 from ..core.results import AnalysisResult, ModelResult, Term
 from ..core.survey.constructs import BY_NAME, DRIVERS, FORMS
 from .options import BriefOptions
-from .suppression import protect_level, protected_by, term_hidden
+from .suppression import protect_level, term_hidden
 from .wording import (
-    BAND_WORDS,
     DRIVER_WORDS,
     FORM_DO,
     FORM_EXAMPLES,
@@ -106,8 +105,32 @@ class Link:
     source: str
 
 
-def _scale_of(term: str) -> float:
-    return float(AGE_SPAN) if term.partition("=")[0] == "age" else 1.0
+def age_ends(result: AnalysisResult) -> tuple[float, float, str, str]:
+    """(young, old, young words, old words) of the one age comparison the brief makes:
+    the youngest and oldest of the survey's own bands when age came in bands (their
+    midpoints), else residents aged 30 against 70."""
+    e = (getattr(result, "ends", None) or {}).get("age") or {}
+    lo, hi = e.get("low"), e.get("high")
+    if isinstance(lo, int | float) and isinstance(hi, int | float) and hi > lo:
+        return float(lo), float(hi), str(e.get("low_label") or f"{lo:g}"), str(
+            e.get("high_label") or f"{hi:g}"
+        )
+    return float(AGE_FROM), float(AGE_TO), str(AGE_FROM), str(AGE_TO)
+
+
+def age_label(result: AnalysisResult) -> str:
+    """'Age (75+ against 16-24)': the table and chart label of the age comparison."""
+    _, _, young, old = age_ends(result)
+    return f"Age ({old} against {young})"
+
+
+def _scale_of(term: str, result: AnalysisResult | None = None) -> float:
+    if term.partition("=")[0] != "age":
+        return 1.0
+    if result is None:
+        return float(AGE_SPAN)
+    young, old, _, _ = age_ends(result)
+    return old - young
 
 
 def links(result: AnalysisResult, options: BriefOptions) -> dict[str, dict[str, Link]]:
@@ -142,7 +165,7 @@ def links(result: AnalysisResult, options: BriefOptions) -> dict[str, dict[str, 
             raw = s.individual_p if form == "individual" else s.collective_p
             holm = s.individual_p_holm if form == "individual" else s.collective_p_holm
             out.setdefault(term, {})[form] = _link(
-                term, form, est, se, raw if holm is None else holm, options, "comparison"
+                term, form, est, se, raw if holm is None else holm, options, "comparison", result
             )
     for form in FORMS:
         part = result.participation.get(form)
@@ -156,15 +179,22 @@ def links(result: AnalysisResult, options: BriefOptions) -> dict[str, dict[str, 
         for t, v in terms.items():
             p = background.get(t, v.p_value)
             out.setdefault(t, {})[form] = _link(
-                t, form, v.estimate, v.std_error, p, options, f"participation:{form}"
+                t, form, v.estimate, v.std_error, p, options, f"participation:{form}", result
             )
     return out
 
 
 def _link(
-    term: str, form: str, est: float, se: float, p: float, options: BriefOptions, source: str
+    term: str,
+    form: str,
+    est: float,
+    se: float,
+    p: float,
+    options: BriefOptions,
+    source: str,
+    result: AnalysisResult | None = None,
 ) -> Link:
-    k = _scale_of(term)
+    k = _scale_of(term, result)
     value, half = est * k, Z95 * se * k
     ok = all(math.isfinite(v) for v in (value, half, p))
     clear = ok and p < ALPHA and abs(value) > half
@@ -209,90 +239,165 @@ def _ref_words(construct: str, ref: str) -> str:
     return f"{ref} residents" if construct == "gender" else f"those in the '{ref}' group"
 
 
+def end_levels(result: AnalysisResult, term: str, form: str) -> tuple[float, float] | None:
+    """(least favourable, most favourable) predicted percent for one form, or None.
+    For age: (youngest band, oldest band)."""
+    e = (getattr(result, "ends", None) or {}).get(term) or {}
+    got = e.get(form) or {}
+    lo, hi = got.get("low"), got.get("high")
+    ok = isinstance(lo, int | float) and isinstance(hi, int | float)
+    return (float(lo), float(hi)) if ok and math.isfinite(lo) and math.isfinite(hi) else None
+
+
+def _of(share: str) -> str:
+    """'more than 1 in 10 of' before 'those who ...' ('about half of' has its own 'of')."""
+    return share if share.endswith(" of") else f"{share} of"
+
+
+def _ends_words(term: str, result: AnalysisResult) -> tuple[str, str] | None:
+    """(who, whom): 'residents who feel most able to make a difference', 'those who feel
+    least able'; for age 'residents aged 75+', 'those aged 16-24'."""
+    if term in DRIVER_WORDS:
+        most, least, _ = DRIVER_WORDS[term]
+        return f"residents who {most}", f"those who {least}"
+    if term == "age":
+        _, _, young, old = age_ends(result)
+        return f"residents aged {old}", f"those aged {young}"
+    return None
+
+
 def link_sentence(link: Link, result: AnalysisResult) -> str:
-    """One sentence, one number: the link for one form."""
+    """One sentence, one number: the link for one form, said as two levels of one
+    contrast where the model gives them ("about 3 in 5 of residents who ... act with
+    others, against more than 1 in 10 of those who ...: a gap of 48 percentage points")."""
     base, _, level = link.term.partition("=")
     num = points(link.value)
     more = "more" if link.value > 0 else "less"
     act = FORM_DO[link.form]
+    ends = end_levels(result, base, link.form)
+    words = _ends_words(base, result)
+    if ends is not None and words is not None:
+        low, high = ends
+        who, whom = words
+        return (
+            f"{sentence_case(one_in(high))} {who} {act}, against {_of(one_in(low))} {whom}, "
+            f"among otherwise similar residents: a gap of {num}."
+        )
     if base in DRIVER_WORDS:
         most, least, _ = DRIVER_WORDS[base]
         return f"Residents who {most} are {num} {more} likely to {act} than those who {least}."
     if base == "age":
-        return f"Residents aged {AGE_TO} are {num} {more} likely to {act} than those aged {AGE_FROM}."
+        _, _, young, old = age_ends(result)
+        return f"Residents aged {old} are {num} {more} likely to {act} than those aged {young}."
     part = result.participation.get(link.form)
     ref = part.reference_levels.get(base, "the largest") if part is not None else "the largest"
     return (
         f"{sentence_case(_group_words(base, level))} are {num} {more} likely to {act} than "
-        f"{_ref_words(base, ref)}."
+        f"{_ref_words(base, ref)}, among otherwise similar residents."
     )
 
 
-def band_sentence(
-    driver: str, form: str, result: AnalysisResult, options: BriefOptions
-) -> str | None:
-    """'Among residents who feel they can make a difference, about 1 in 3 (33%) act with
-    others; among those who do not, about 1 in 10 (9%).' (observed shares, protected)."""
-    if driver not in BAND_WORDS:
-        return None
-    bands = protected_by(result, f"band:{driver}", form, options)
-    hi, lo = bands.get("higher"), bands.get("lower")
-    if not (hi and lo and hi.shown and lo.shown and hi.level and lo.level):
-        return None
-    if hi.level.percent is None or lo.level.percent is None:
-        return None
-    yes, no = BAND_WORDS[driver]
-    return (
-        f"Among residents who {yes}, {one_in(hi.level.percent)} ({percent(hi.level.percent)}) "
-        f"{FORM_DO[form]}; among those who {no}, {one_in(lo.level.percent)} "
-        f"({percent(lo.level.percent)})."
-    )
+def _levels_clause(link: Link, result: AnalysisResult, first: bool) -> str:
+    """'about 3 in 5 (60%) of residents who ... act with others, against more than 1 in 10
+    (12%) of those who ...' (the first form) or 'for doing things for themselves, nearly
+    all (97%) against nearly 9 in 10 (87%)' (the second)."""
+    base = link.term.partition("=")[0]
+    ends = end_levels(result, base, link.form)
+    words = _ends_words(base, result)
+    if ends is None or words is None:
+        more = "more" if link.value > 0 else "less"
+        return f"{points(link.value)} {more} for {FORM_NOUN[link.form]}"
+    low, high = ends
+    hi = f"{one_in(high).removesuffix(' of')} ({percent(high)})"
+    lo = f"{one_in(low).removesuffix(' of')} ({percent(low)})"
+    if first:
+        who, whom = words
+        return f"{hi} of {who} {FORM_DO[link.form]}, against {lo} of {whom}"
+    return f"for {FORM_NOUN[link.form]}, {hi} against {lo}"
+
+
+SIMILAR_WORDS = "we cannot tell which form it matters more for"
+"""The one phrase for the verdict ``similar``, everywhere in the brief and the window."""
 
 
 def verdict_sentence(term: str, verdict: str, per: dict[str, Link]) -> str:
     """What the comparison says, in words that agree with the numbers beside it."""
-    i, c = per.get("individual"), per.get("collective")
     if verdict in FORMS:
-        return f"The link is stronger for {FORM_NOUN[verdict]}."
+        return f"It matters more for {FORM_NOUN[verdict]}."
     if verdict == "opposite":
         return "It goes opposite ways for the two forms."
-    if i is not None and c is not None and strong(i) and strong(c):
-        bigger = "collective" if abs(c.value) > abs(i.value) else "individual"
-        if abs(round(c.value)) != abs(round(i.value)):
-            return (
-                f"The gap looks larger for {FORM_NOUN[bigger]}, but allowing for how common "
-                "each form is, the link is no stronger for one than the other."
-            )
-        return "The link is much the same for both forms."
-    return "We cannot say it is stronger for one form than the other."
+    clear = [f for f in FORMS if f in per and strong(per[f])]
+    if len(clear) == 1:
+        other = next(f for f in FORMS if f != clear[0])
+        return (
+            f"The link is clear for {FORM_NOUN[clear[0]]} only; for {FORM_NOUN[other]} it may "
+            f"be too small to show, so {SIMILAR_WORDS}."
+        )
+    return f"{sentence_case(SIMILAR_WORDS)}."
+
+
+def _share_at_ends(term: str, result: AnalysisResult) -> str:
+    """'Of all residents, 8% give the most favourable answer and 6% the least.'"""
+    e = (getattr(result, "ends", None) or {}).get(term) or {}
+    hi, lo = e.get("share_high"), e.get("share_low")
+    if not (isinstance(hi, int | float) and isinstance(lo, int | float)):
+        return ""
+    if term == "age":
+        _, _, young, old = age_ends(result)
+        return f"{percent(hi)} of residents are aged {old} and {percent(lo)} aged {young}."
+    return (
+        f"Of all residents, {percent(hi)} give the most favourable answers and {percent(lo)} "
+        "the least favourable; the rest sit in between."
+    )
 
 
 def _story(
     term: str, per: dict[str, Link], verdict: str, result: AnalysisResult, options: BriefOptions
 ) -> str:
-    """A driver's body bullet: the observed groups, the adjusted gaps, the verdict."""
+    """A driver's body bullet: one contrast as two levels and its gap for each form, the
+    verdict, and how many residents sit at each end."""
     base = term.partition("=")[0]
     shown = [lk for lk in per.values() if strong(lk)]
     lead = max(shown, key=lambda lk: abs(lk.value)) if shown else None
     if verdict in FORMS and verdict in per and strong(per[verdict]):
         lead = per[verdict]
     parts: list[str] = []
-    band = band_sentence(base, lead.form, result, options) if lead is not None else None
-    if band:
-        parts.append(band)
+    words = _ends_words(base, result)
+    if lead is not None and words is not None and end_levels(result, base, lead.form):
+        parts.append(
+            f"{sentence_case(_levels_clause(lead, result, True))}, among otherwise similar "
+            f"residents: a gap of {points(lead.value)}."
+        )
+        for lk in per.values():
+            if lk is lead:
+                continue
+            if strong(lk) and end_levels(result, base, lk.form):
+                parts.append(
+                    sentence_case(_levels_clause(lk, result, False))
+                    + f": a gap of {points(lk.value)}."
+                )
+            elif not strong(lk):
+                parts.append(
+                    f"For {FORM_NOUN[lk.form]}, there is no clear gap of "
+                    f"{points(options.min_points)} or more."
+                )
+        parts.append(verdict_sentence(term, verdict, per))
+        share = _share_at_ends(base, result)
+        if share:
+            parts.append(share)
+        return " ".join(parts)
     gaps = []
     for lk in sorted(per.values(), key=lambda lk: lk is not lead):
         if strong(lk):
-            gaps.append(
-                f"{points(lk.value)} {'more' if lk.value > 0 else 'less'} for {FORM_NOUN[lk.form]}"
-            )
+            gaps.append(_levels_clause(lk, result, False))
         else:
             gaps.append(f"no clear gap of {points(options.min_points)} for {FORM_NOUN[lk.form]}")
     if base in DRIVER_WORDS:
         most, least, _ = DRIVER_WORDS[base]
         who = f"Comparing residents who {most} with those who {least}"
     elif base == "age":
-        who = f"Comparing residents aged {AGE_TO} with those aged {AGE_FROM}"
+        _, _, young, old = age_ends(result)
+        who = f"Comparing residents aged {old} with those aged {young}"
     else:
         part = next(iter(result.participation.values()), None)
         ref = part.reference_levels.get(base, "the largest") if part is not None else "the largest"
@@ -300,7 +405,10 @@ def _story(
             f"Comparing {_group_words(base, term.partition('=')[2])} with "
             f"{_ref_words(base, ref)}"
         )
-    parts.append(f"{who}, other answers alike, the chance of taking part is {' and '.join(gaps)}.")
+    parts.append(
+        f"{who}, among otherwise similar residents, the chance of taking part is "
+        f"{' and '.join(gaps)}."
+    )
     parts.append(verdict_sentence(term, verdict, per))
     return " ".join(parts)
 
@@ -333,7 +441,7 @@ def _level_findings(result: AnalysisResult, options: BriefOptions) -> list[Findi
                 lv.percent,
                 "",
                 True,
-                f"levels.{form}: {lv.percent:.1f}% of {lv.base:,} residents",
+                f"Share {FORM_NOUN[form]}: {lv.percent:.1f}% of {lv.base:,} residents",
                 form=form,
                 score=100 - i,
             )
@@ -359,14 +467,17 @@ def _level_findings(result: AnalysisResult, options: BriefOptions) -> list[Findi
                 gap,
                 points_strength(gap) if clear else NO_CLEAR_LINK,
                 bool(clear),
-                f"levels: individual {shown['individual']:.1f}% minus collective "
-                f"{shown['collective']:.1f}%; 95% ranges "
+                f"Doing things for themselves {shown['individual']:.1f}% minus acting with "
+                f"others {shown['collective']:.1f}%; 95% ranges "
                 + ("do not overlap" if clear else "overlap"),
                 score=90,
                 meaningful=bool(clear),
             )
         )
     return out
+
+
+SOURCE_WORDS = {"comparison": "Model of taking part (both forms)"}
 
 
 def build_findings(result: AnalysisResult, options: BriefOptions | None = None) -> list[Finding]:
@@ -390,7 +501,8 @@ def build_findings(result: AnalysisResult, options: BriefOptions | None = None) 
                     lk.value,
                     points_strength(lk.value) if lk.clear else NO_CLEAR_LINK,
                     lk.clear,
-                    f"{lk.source}: {lk.value:.1f} percentage points (95% range "
+                    f"{SOURCE_WORDS.get(lk.source, 'model of taking part')}: {lk.value:.1f} "
+                    "percentage points (95% range "
                     f"{lk.low:.1f} to {lk.high:.1f})",
                     model=lk.source,
                     term=term,
@@ -413,10 +525,10 @@ def build_findings(result: AnalysisResult, options: BriefOptions | None = None) 
                     points_strength(max((lk.value for lk in per.values() if strong(lk)), key=abs)),
                     True,
                     "; ".join(
-                        f"{lk.form} {lk.value:.1f} points ({lk.low:.1f} to {lk.high:.1f})"
+                        f"{FORM_NOUN[lk.form]} {lk.value:.1f} points ({lk.low:.1f} to {lk.high:.1f})"
                         for lk in per.values()
                     )
-                    + (f"; verdict {verdict}" if verdict else ""),
+                    + (f"; which form: {verdict}" if verdict else ""),
                     term=term,
                     score=max(evidence_score(lk) for lk in per.values() if strong(lk)),
                     meaningful=True,
@@ -442,7 +554,7 @@ def plain_view(result: AnalysisResult, options: BriefOptions | None = None) -> d
         "individual": "more with doing things for themselves",
         "collective": "more with acting with others",
         "opposite": "opposite ways",
-        "similar": "no clear difference",
+        "similar": SIMILAR_WORDS,
     }
     for term in [*result.drivers, "age"]:
         per = all_links.get(term)
@@ -461,13 +573,11 @@ def plain_view(result: AnalysisResult, options: BriefOptions | None = None) -> d
                 cells.append(f"{points(lk.value)} {'more' if lk.value > 0 else 'less'}")
         c = result.comparison.get(term)
         verdict = c.verdict if c is not None and c.points is not None else ""
-        label = (
-            f"Age ({AGE_TO} against {AGE_FROM})" if term == "age" else sentence_case(driver_phrase(term))
-        )
+        label = age_label(result) if term == "age" else sentence_case(driver_phrase(term))
         rows.append([label, *cells, words.get(verdict, "–")])
         tips.append(
             "Difference in the chance of taking part, in percentage points, between the least "
-            "and the most favourable answer, other answers alike."
+            "and the most favourable answer, among otherwise similar residents."
         )
     for missing in result.drivers_not_mapped:
         rows.append([sentence_case(driver_phrase(missing)), "not in this survey", "not in this survey", "–"])

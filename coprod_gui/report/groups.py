@@ -16,7 +16,7 @@ from ..core.survey.constructs import FORMS
 from .brief import Table, source_line
 from .options import BriefOptions
 from .suppression import HIDDEN, Protected, base_text, printed_groups, protected_by, status_note
-from .wording import FORM_DO, join_words, percent
+from .wording import FORM_DO, join_words, percent, whole
 
 GROUPING_WORDS: dict[str, str] = {"authority": "council", "age_band": "age group", "gender": "gender"}
 
@@ -62,12 +62,12 @@ def group_table(
         )
     total = result.levels.get("collective") or result.levels.get("individual")
     in_groups = sum(p.base for p in by[FORMS[-1]].values())
-    if total is not None and grouping != "authority" and in_groups < 0.99 * total.base:
+    if total is not None and in_groups < total.base:
         notes.append(
-            f"The total for all residents also counts those who gave no {first.lower()} "
-            "or another answer, so it can differ from every group shown."
+            f"{whole(total.base - in_groups)} residents gave no {first.lower()} and are not in "
+            "this table."
         )
-    source = source_line(result, options, total.base if total is not None else None)
+    source = source_line(result, options, in_groups if in_groups else None)
     return Table(title, header, rows, " ".join(notes), source), by
 
 
@@ -79,8 +79,18 @@ def _in_group(grouping: str, group: str) -> str:
     return f"among {group.lower()} residents" if grouping == "gender" else f"in the '{group}' group"
 
 
-def _spread(by: dict[str, Protected]) -> tuple[str, str, bool] | None:
-    """Highest and lowest group, and whether their gap is clear (Bonferroni over pairs)."""
+def _pair_clear(a, b, pairs: float) -> bool:
+    """Whether two groups' shares differ by more than chance (Bonferroni over the pairs)."""
+    if None in (a.ci_low, a.ci_high, b.ci_low, b.ci_high):
+        return False
+    se = math.hypot((a.ci_high - a.ci_low) / 3.92, (b.ci_high - b.ci_low) / 3.92)
+    z = float(scipy.special.ndtri(1 - 0.025 / pairs))
+    return bool(se > 0 and abs(a.percent - b.percent) / se > z)
+
+
+def _spread(by: dict[str, Protected]) -> tuple[list[str], list[str], bool, list[str]] | None:
+    """The highest and lowest groups (tied groups share the place, as printed), whether
+    their gap is unlikely to be chance, and which other groups the lowest clearly trails."""
     shown = {
         g: p.level
         for g, p in by.items()
@@ -88,37 +98,95 @@ def _spread(by: dict[str, Protected]) -> tuple[str, str, bool] | None:
     }
     if len(shown) < 2:
         return None
-    hi = max(shown, key=lambda g: shown[g].percent)  # type: ignore[arg-type, return-value]
-    lo = min(shown, key=lambda g: shown[g].percent)  # type: ignore[arg-type, return-value]
-    a, b = shown[hi], shown[lo]
-    if None in (a.ci_low, a.ci_high, b.ci_low, b.ci_high):
-        return hi, lo, False
-    se = math.hypot((a.ci_high - a.ci_low) / 3.92, (b.ci_high - b.ci_low) / 3.92)  # type: ignore[operator]
+    printed = {g: round(lv.percent) for g, lv in shown.items()}  # type: ignore[arg-type]
+    top, bottom = max(printed.values()), min(printed.values())
+    his = [g for g in shown if printed[g] == top]
+    los = [g for g in shown if printed[g] == bottom]
+    if top == bottom:
+        return his, los, False, []
     pairs = len(shown) * (len(shown) - 1) / 2
-    z = float(scipy.special.ndtri(1 - 0.025 / pairs))
-    clear = se > 0 and (a.percent - b.percent) / se > z  # type: ignore[operator]
-    return hi, lo, bool(clear)
+    lo = min(los, key=lambda g: shown[g].percent)  # type: ignore[arg-type, return-value]
+    hi = max(his, key=lambda g: shown[g].percent)  # type: ignore[arg-type, return-value]
+    clear = _pair_clear(shown[hi], shown[lo], pairs)
+    beaten = [g for g in shown if g not in los and _pair_clear(shown[g], shown[lo], pairs)]
+    return his, los, clear, beaten
+
+
+def _names(grouping: str, groups: list[str]) -> str:
+    """'in X and Y', 'among those aged 16-24 and 25-34'."""
+    if len(groups) == 1:
+        return _in_group(grouping, groups[0])
+    if grouping == "authority":
+        return "in " + join_words(groups)
+    if grouping == "age_band":
+        return "among those aged " + join_words(groups)
+    if grouping == "gender":
+        return "among " + join_words([g.lower() for g in groups]) + " residents"
+    return "in the " + join_words([f"'{g}'" for g in groups]) + " groups"
+
+
+def _plain(grouping: str, groups: list[str]) -> str:
+    """'Southdale and Westmoor', 'those aged 16-24', 'male residents'."""
+    if grouping == "age_band":
+        return "those aged " + join_words(groups)
+    if grouping == "gender":
+        return join_words([g.lower() for g in groups]) + " residents"
+    return join_words(groups)
+
+
+def lowest_title(by: dict[str, dict[str, Protected]], grouping: str) -> str | None:
+    """'Acting with others is lowest in Wendleford': a table title with its message, when
+    one form's lowest group trails every other group by more than chance."""
+    for form in ("collective", "individual"):
+        got = _spread(by.get(form, {}))
+        if got is None:
+            continue
+        _, los, clear, beaten = got
+        shown = [g for g, p in by[form].items() if p.shown and p.level is not None]
+        if clear and len(los) == 1 and len(beaten) == len(shown) - 1:
+            what = "Acting with others" if form == "collective" else "Doing things for themselves"
+            return f"{what} is lowest {_in_group(grouping, los[0])}"
+    return None
 
 
 def spread_sentence(by: dict[str, Protected], form: str, grouping: str) -> tuple[str, bool] | None:
-    """'... is highest in X (30%) and lowest in Y (20%), a clear gap.' or 'similar'."""
+    """'... is highest in X (30%) and lowest in Y (20%). Y is lower than every other
+    council, gaps unlikely to be chance.' or '... is similar in every council'."""
     got = _spread(by)
     if got is None:
         return None
-    hi, lo, clear = got
-    h, lw = by[hi].level.percent, by[lo].level.percent  # type: ignore[union-attr]
+    his, los, clear, beaten = got
+    h, lw = by[his[0]].level.percent, by[los[0]].level.percent  # type: ignore[union-attr]
     word = GROUPING_WORDS.get(grouping, "group")
-    if clear:
-        text = (
-            f"The share who {FORM_DO[form]} is highest {_in_group(grouping, hi)} ({percent(h)}) "
-            f"and lowest {_in_group(grouping, lo)} ({percent(lw)}). This gap is clear."
-        )
-    else:
+    if not clear:
         text = (
             f"The share who {FORM_DO[form]} is similar in every {word} ({percent(lw)} to "
             f"{percent(h)}). The gaps could be chance."
         )
-    caution = [g for g in (hi, lo) if by[g].status == "caution"]
-    if clear and caution:
+        return text, False
+    text = (
+        f"The share who {FORM_DO[form]} is highest {_names(grouping, his)} ({percent(h)}) "
+        f"and lowest {_names(grouping, los)} ({percent(lw)})."
+    )
+    others = [g for g in by if g not in los and by[g].shown and by[g].level is not None]
+    low = _names(grouping, los)
+    rest = [g for g in others if g not in beaten]
+    if not rest:
+        text += (
+            f" It is lower {low} than in every other {word}, and these gaps are unlikely "
+            "to be chance."
+        )
+    elif beaten:
+        text += (
+            f" It is lower {low} than {_names(grouping, beaten)}, gaps unlikely to be "
+            f"chance; the gap to {_plain(grouping, rest)} could be chance."
+        )
+    else:
+        text += (
+            " The gap between the highest and the lowest is unlikely to be chance, but the "
+            f"lowest may not differ from {_names(grouping, rest)}."
+        )
+    caution = [g for g in (*his, *los) if by[g].status == "caution"]
+    if caution:
         text += f" Few people answered {join_words([_in_group(grouping, g) for g in caution])}."
-    return text, clear
+    return text, True

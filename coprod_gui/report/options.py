@@ -9,6 +9,9 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 
+WORKBOOK_NAME = "results.xlsx"
+"""The workbook written beside the brief; the brief names it where it says "see the workbook"."""
+
 
 @dataclass
 class BriefOptions:
@@ -31,4 +34,5 @@ class BriefOptions:
     min_base: int = 10
     caution_base: int = 50
     include_appendix: bool = True
+    workbook_name: str = WORKBOOK_NAME
     date: _dt.date = field(default_factory=_dt.date.today)

@@ -15,10 +15,7 @@ import math
 # Simple fractions people use, as (numerator, denominator): "about 1 in 20", "about 19 in 20".
 _FRACTIONS: tuple[tuple[int, int], ...] = (
     (1, 20),
-    (1, 15),
     (1, 10),
-    (1, 8),
-    (1, 6),
     (1, 5),
     (1, 4),
     (3, 10),
@@ -30,10 +27,13 @@ _FRACTIONS: tuple[tuple[int, int], ...] = (
     (7, 10),
     (3, 4),
     (4, 5),
-    (5, 6),
     (9, 10),
     (19, 20),
 )
+ABOUT_WITHIN = 1.5
+"""'about 1 in 4' only when the printed percent is within 1.5 points of the fraction."""
+MORE_THAN_WITHIN = 4.0
+"""Otherwise 'more than 9 in 10' when a fraction sits at most 4 points below, else 'nearly'."""
 
 # Strength words, one rule on one unit: the size of a gap in percentage points, read from
 # the rounded number the brief prints (so neighbouring values always get the same word).
@@ -45,16 +45,15 @@ R_SMALL, R_MEDIUM, R_LARGE = 0.10, 0.30, 0.50
 D_SMALL, D_MEDIUM, D_LARGE = 0.20, 0.50, 0.80
 
 RULE_SET = (
-    "Every link in the body is a gap in percentage points: the difference in the share "
-    "of residents expected to take part between the least and the most favourable answer "
-    "(for age, residents aged 70 against 30; for a background group, against the largest group), from the "
-    "participation models with everything else as observed. A link is clear when its 95% "
-    "range excludes zero (for background questions after a Holm correction for the number "
-    "tested) and meaningful when it is at least the brief's minimum (5 points unless set "
-    "otherwise); only clear, meaningful links enter the body. Strength words are read from "
-    "the rounded gap: under 5 points 'very small', 5 to 9 'small', 10 to 19 'moderate', "
-    "20 or more 'large'. The index models' standardised slopes (technical view only) "
-    "follow Cohen (1988): 0.10 small, 0.30 moderate, 0.50 large."
+    "Every link in the body is a gap in percentage points between the predicted shares "
+    "taking part at the two ends of one question (for age, the youngest and the oldest age "
+    "band, or 30 against 70 years when age was asked in years; for a background group, "
+    "against the largest group), from the participation models with everything else as "
+    "observed. A gap is 'unlikely to be chance' when its 95% range excludes zero (for "
+    "background questions after a Holm correction for the number tested); only such gaps of "
+    "at least the brief's minimum (5 points unless set otherwise) enter the body. Strength "
+    "words are read from the rounded gap: under 5 points 'very small', 5 to 9 'small', 10 "
+    "to 19 'moderate', 20 or more 'large'."
 )
 
 
@@ -71,16 +70,31 @@ def whole(n: float | int) -> str:
 
 
 def one_in(value: float) -> str:
-    """'about 1 in 4' for 24%, 'about 1 in 20' for 5%, 'about 19 in 20' for 95%;
-    'nearly all' from 97% and 'very few' under 3%."""
-    if value >= 97:
+    """A share as people say it, read from the percent as printed (ONS style).
+
+    The rule, once: 'nearly all' from 97% and 'very few' under 3%; 'about N in M' when a
+    simple fraction is within 1.5 points (5% 'about 1 in 20', 95% 'about 19 in 20');
+    otherwise 'more than N in M' for a fraction at most 4 points below (93% 'more than 9 in
+    10', 37% 'more than 1 in 3'), else 'nearly' the fraction above (48% 'nearly half').
+    """
+    v = round(value)
+    if v >= 97:
         return "nearly all"
-    if value < 3:
+    if v < 3:
         return "very few"
-    num, den = min(_FRACTIONS, key=lambda f: (abs(100 * f[0] / f[1] - value), f[1]))
-    if (num, den) == (1, 2):
-        return "about half of"
-    return f"about {num} in {den}"
+
+    def say(f: tuple[int, int], lead: str) -> str:
+        return f"{lead} half of" if f == (1, 2) else f"{lead} {f[0]} in {f[1]}"
+
+    share = {f: 100 * f[0] / f[1] for f in _FRACTIONS}
+    near = min(_FRACTIONS, key=lambda f: (abs(share[f] - v), f[1]))
+    if abs(share[near] - v) <= ABOUT_WITHIN:
+        return say(near, "about")
+    below = [f for f in _FRACTIONS if share[f] < v]
+    if below and v - share[below[-1]] <= MORE_THAN_WITHIN:
+        return say(below[-1], "more than")
+    above = [f for f in _FRACTIONS if share[f] > v]
+    return say(above[0], "nearly") if above else say(near, "about")
 
 
 def people_share(value: float | None, who: str = "residents") -> str:

@@ -62,6 +62,7 @@ def test_sections_in_order(hand_result, brief_options) -> None:
     brief = build_brief(hand_result, brief_options)
     headings = [s.heading for s in brief.sections if s.level == 1]
     assert headings == [
+        "About the survey",  # who, when, how many and the yardsticks, near the front
         "How common is co-production?",
         "What goes with taking part?",
         "How the two forms differ",
@@ -120,8 +121,10 @@ OLD_CLAIM = re.compile(
     r"(?P<driver>[A-Z][\w ]+?) goes with (?P<form>acting with others|doing things for "
     r"themselves) more than with"
 )
-NEW_CLAIM = re.compile(r"Stronger for (?P<form>acting with others|doing things for themselves): (?P<list>[^.]+)\.")
-SAME_CLAIM = re.compile(r"No clear difference between the forms: (?P<list>[^.]+)\.")
+NEW_CLAIM = re.compile(
+    r"Matters more for (?P<form>acting with others|doing things for themselves): (?P<list>[^.]+)\."
+)
+SAME_CLAIM = re.compile(r"We cannot tell which form it matters more for: (?P<list>[^.]+)\.")
 
 
 def _claims(text: str) -> list[tuple[str, str]]:
@@ -183,13 +186,46 @@ def test_a_tie_is_not_ranked(hand_result) -> None:
     assert "act with others is similar in every council (24% to 25%)" in council
 
 
-def test_clear_gap_is_ranked_and_said_to_be_clear(hand_result) -> None:
+def test_clear_gap_is_ranked_and_said_to_be_unlikely_chance(hand_result) -> None:
+    """'This gap is clear' never said what clear meant, and compared the lowest council with
+    the highest only: the brief now says whether the lowest differs from each other one."""
     by = hand_result.levels_by["authority"]["collective"]
     by["Northbury"] = Level(35.0, 30.6, 39.7, 413)
     by["Eastfield"] = Level(15.0, 11.4, 19.5, 297)
     body = build_brief(hand_result).body_text()
-    assert "act with others is highest in Northbury (35%) and lowest in Eastfield (15%)" in body
-    assert "This gap is clear." in body
+    council = body.split("By council", 1)[1].split("By age group", 1)[0]
+    assert "act with others is highest in Northbury (35%) and lowest in Eastfield (15%)" in council
+    assert "This gap is clear." not in body
+    # Southdale (22%, 11 to 33) overlaps Eastfield: only Northbury is beaten
+    assert (
+        "It is lower in Eastfield than in Northbury, gaps unlikely to be chance; the gap to "
+        "Southdale could be chance."
+    ) in council
+    assert "'unlikely to be chance' when" in body  # defined once, in About the survey
+
+
+def test_lowest_below_every_other_council(hand_result) -> None:
+    by = hand_result.levels_by["authority"]["collective"]
+    by["Northbury"] = Level(35.0, 32.0, 38.0, 413)
+    by["Eastfield"] = Level(34.0, 31.0, 37.0, 297)
+    by["Southdale"] = Level(12.0, 9.0, 15.0, 300)
+    council = build_brief(hand_result).body_text().split("By council", 1)[1]
+    assert (
+        "It is lower in Southdale than in every other council, and these gaps are unlikely to "
+        "be chance."
+    ) in council
+    assert "Table 1: Acting with others is lowest in Southdale" in council  # the message
+
+
+def test_tied_groups_share_the_place(hand_result) -> None:
+    """The demo said 'highest in Stanmere (94%)' while Brackenholt was also 94%."""
+    by = hand_result.levels_by["authority"]["individual"]
+    by["Northbury"] = Level(94.2, 92.0, 96.0, 415)
+    by["Eastfield"] = Level(93.8, 91.5, 95.8, 298)
+    by["Southdale"] = Level(70.0, 62.0, 78.0, 300)
+    council = build_brief(hand_result).body_text().split("By council", 1)[1]
+    assert "highest in Northbury and Eastfield (94%)" in council
+    assert "highest in Northbury (94%)" not in council
 
 
 def _recs(brief) -> list[str]:
@@ -204,9 +240,9 @@ def test_recommendations_ranked_and_tied_to_their_finding(hand_result) -> None:
     statements = {f.statement for f in brief.findings if f.kind == "link"}
     for text in _recs(brief):
         assert text.startswith("Try: ")
-        assert "Then check at the next survey" in text  # an option to try and measure
+        assert "Measure against today" in text  # an option to try and measure, from a baseline
         assert "Why:" not in text
-        why = text.split("The finding behind this: ", 1)[1]
+        why = text.split("The finding behind this: ", 1)[1].split(" Measure against today", 1)[0]
         assert why in statements, text
     # ranked by how far the evidence stays from zero (the low end of the 95% range)
     f = {x.key: x for x in brief.findings}

@@ -44,9 +44,9 @@ def test_nothing_matters_no_driver_message_or_recommendation(null_result) -> Non
 def test_planted_demo_brief_says_what_was_planted(demo_result) -> None:
     brief = build_brief(demo_result)
     body = brief.body_text()
-    assert "Stronger for acting with others: feeling able to make a difference." in body
-    assert "Opposite ways for the two forms: age." in body
+    assert "Matters more for acting with others: feeling able to make a difference." in body
+    assert "Goes opposite ways for the two forms: age." in body
     assert "satisfaction with how the council consults" in body.split(
-        "No clear difference between the forms:", 1
+        "We cannot tell which form it matters more for:", 1
     )[1].split("\n", 1)[0]
-    assert "Stronger for doing things for themselves" not in body
+    assert "Matters more for doing things for themselves" not in body

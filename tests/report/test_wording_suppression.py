@@ -28,9 +28,15 @@ from .conftest import CAUTION_COUNCIL, SECONDARY_COUNCIL, SMALL_COUNCIL
         (5.0, "about 1 in 20 residents (5%)"),
         (95.0, "about 19 in 20 residents (95%)"),
         (97.0, "nearly all residents (97%)"),
-        (92.7, "about 19 in 20 residents (93%)"),
+        # 19 in 20 is 95%: 93% is "more than 9 in 10" (ONS style); 37% is not "about 2 in 5"
+        (92.7, "more than 9 in 10 residents (93%)"),
         (89.0, "about 9 in 10 residents (89%)"),
-        (31.6, "about 3 in 10 residents (32%)"),
+        (31.6, "about 1 in 3 residents (32%)"),
+        (37.0, "more than 1 in 3 residents (37%)"),
+        (44.0, "more than 2 in 5 residents (44%)"),
+        (48.0, "nearly half of residents (48%)"),
+        (12.0, "more than 1 in 10 residents (12%)"),
+        (60.0, "about 3 in 5 residents (60%)"),
     ],
 )
 def test_people_share_says_numbers_as_people_do(pct: float, text: str) -> None:
@@ -61,7 +67,8 @@ def test_strength_words_follow_cohen_cut_offs() -> None:
     ]
     # Cohen's h for 50% against 25%: 2·asin(√.5) − 2·asin(√.25) = π/2 − π/3.
     assert w.cohens_h(50, 25) == pytest.approx(math.pi / 6)
-    assert "Cohen (1988)" in w.RULE_SET  # the technical view's rule is named too
+    # the index models left the brief (workbook only), so the brief's rule names one unit
+    assert "Cohen" not in w.RULE_SET and "percentage points" in w.RULE_SET
 
 
 def test_base_rules() -> None:

@@ -146,6 +146,7 @@ def analyse(
     participation: dict[str, ModelResult] = {}
     comparison = {}
     predicted: dict[str, list[dict[str, float]]] = {}
+    ends = {t: e for t in [*drivers, "age"] if (e := term_ends(data, t, weights))}
     for i, (step, form) in enumerate(steps):
         check_cancelled(is_cancelled)
         at = 0.1 + i * span
@@ -165,6 +166,12 @@ def analyse(
                     curve = logit.predicted_participation(fitted, options.curve_points)
                     if curve:
                         predicted[form] = curve
+                for t, e in ends.items() if fitted is not None else ():
+                    got = logit.predicted_participation(
+                        fitted, term=t, values=[e["low"], e["high"]]
+                    )
+                    if len(got) == 2:
+                        e[form] = {"low": got[0]["percent"], "high": got[1]["percent"]}
                 del fitted
             else:
                 comparison = with_verdicts(
@@ -234,7 +241,51 @@ def analyse(
         mapping=survey.mapping,
         sources=list(survey.sources),
         predicted=predicted,
+        ends=ends,
     )
+
+
+def term_ends(data: pd.DataFrame, term: str, weights: pd.Series | None) -> dict | None:
+    """The two ends the brief compares for a driver (its lowest and highest answer, 0 and
+    1) or for age (the youngest and oldest of the survey's own bands when age came in
+    bands, else 30 against 70 years), with the share of residents at each end.
+
+    Why: the brief states a link as two levels of one contrast ("about 3 in 5 of those who
+    feel most able ... against about 1 in 10 of those who feel least able"), and a reader
+    needs to know how many residents sit at each end.
+    """
+    if term not in data.columns:
+        return None
+    x = pd.to_numeric(data[term], errors="coerce")
+    w = pd.Series(1.0, index=data.index) if weights is None else weights.astype(float)
+    seen = x.notna()
+    total = float(w[seen].sum())
+    if total <= 0:
+        return None
+
+    def share(mask: pd.Series) -> float:
+        return 100 * float(w[mask & seen].sum()) / total
+
+    if term != "age":
+        return {
+            "low": 0.0, "high": 1.0, "low_label": "", "high_label": "",
+            "share_low": share(x <= 0), "share_high": share(x >= 1),
+            "share_above_middle": share(x > 0.5),
+        }  # fmt: skip
+    bands = data["age_band"] if "age_band" in data.columns else None
+    if bands is not None and isinstance(bands.dtype, pd.CategoricalDtype):
+        mids = x.groupby(bands, observed=True).agg(["min", "max", "size"])
+        mids = mids[mids["size"] > 0]
+        if len(mids) >= 2 and bool((mids["min"] == mids["max"]).all()):  # came in bands
+            mids = mids.sort_values("min")
+            lo, hi = str(mids.index[0]), str(mids.index[-1])
+            return {
+                "low": float(mids["min"].iloc[0]), "high": float(mids["min"].iloc[-1]),
+                "low_label": lo, "high_label": hi,
+                "share_low": share(bands == lo), "share_high": share(bands == hi),
+            }  # fmt: skip
+    return {"low": 30.0, "high": 70.0, "low_label": "30", "high_label": "70",
+            "share_low": None, "share_high": None}  # fmt: skip
 
 
 def driver_bands(scores: pd.Series) -> pd.Series:

@@ -271,8 +271,16 @@ def fit_participation(
     return done, ParticipationFit(design, y, res)
 
 
-def predicted_participation(pf: ParticipationFit, points: int = 21) -> list[dict[str, float]]:
-    """Average predicted chance (0–100) of doing the form regularly across efficacy 0–1.
+def predicted_participation(
+    pf: ParticipationFit,
+    points: int = 21,
+    *,
+    term: str = "efficacy",
+    values: list[float] | None = None,
+) -> list[dict[str, float]]:
+    """Average predicted chance (0–100) of doing the form regularly across efficacy 0–1
+    (or across ``values`` of another numeric ``term``: the brief's levels at a driver's ends
+    and at the youngest and oldest age bands).
 
     From the participation fit already made (same respondents, design, coefficients and
     errors: model-based unweighted, sandwich (HC0) weighted, clustered by council with 20+
@@ -281,16 +289,17 @@ def predicted_participation(pf: ParticipationFit, points: int = 21) -> list[dict
     Interval: delta method, ±1.96 se, kept in 0–100. ``[]`` without efficacy in the model.
     """
     design, params, cov = pf.design, pf.fit.params, pf.fit.cov
-    if "efficacy" not in design.names:
+    if term not in design.names:
         return []
     x = design.x
     w = np.ones(len(x)) if design.weights is None else design.weights
     total = float(w.sum())
-    j = design.names.index("efficacy")
+    j = design.names.index(term)
     eta_rest = x @ params - x[:, j] * params[j]
     z = float(scipy.special.ndtri(0.975))
     out: list[dict[str, float]] = []
-    for value in np.linspace(0.0, 1.0, max(points, 2)):
+    grid = np.linspace(0.0, 1.0, max(points, 2)) if values is None else values
+    for value in grid:
         pv = scipy.special.expit(eta_rest + value * params[j])
         mean = float(w @ pv / total)
         a = w * pv * (1 - pv)

@@ -1,0 +1,131 @@
+"""What an independent reader of the demo brief stumbled on, one test each.
+
+The reader, with only the PDF, could not say whether consultation matters more for doing
+things yourself or acting with others: each driver had two sizes (a raw split, then a
+modelled gap between the scale's ends), the verdict 'similar' had three phrasings and the
+index-model table pointed the other way. These tests read the demo brief (the planted
+survey, through the real pipeline) and its Word file.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from coprod_gui.report.brief import build_brief
+from coprod_gui.report.docx_writer import build_document
+from coprod_gui.report.options import BriefOptions
+
+OPTIONS = BriefOptions(
+    survey_name="Resident Survey 2024",
+    fieldwork="September to October 2024",
+    contact="Policy team, policy@example.gov.uk",
+)
+
+
+@pytest.fixture(scope="module")
+def demo_brief(demo_result):
+    return build_brief(demo_result, OPTIONS)
+
+
+def test_driver_finding_is_one_contrast_said_as_levels(demo_brief, demo_result) -> None:
+    """One contrast per driver: the predicted levels at the scale's two ends, and their gap
+    (no raw 'feel they can / do not' split beside a modelled gap between other groups)."""
+    body = demo_brief.body_text()
+    assert "among those who do not" not in body
+    ends = demo_result.ends["efficacy"]["collective"]
+    hi, lo = round(ends["high"]), round(ends["low"])
+    gap = demo_result.comparison["efficacy"].points.collective
+    assert round(hi - lo) == round(gap)  # the levels and the gap are one contrast
+    assert (
+        f"({hi}%) of residents who feel most able to make a difference act with others, "
+        f"against more than 1 in 10 ({lo}%) of those who feel least able, among otherwise "
+        f"similar residents: a gap of {round(gap)} percentage points."
+    ) in body
+    # and how many residents sit at each end
+    share_hi = round(demo_result.ends["efficacy"]["share_high"])
+    assert f"Of all residents, {share_hi}% give the most favourable answers" in body
+    # key messages: one number each, and 'links, not proof of cause' said once near them
+    eff = next(m for m in demo_brief.key_messages if m.terms == ["efficacy"])
+    assert eff.text.startswith("About 3 in 5 residents who feel most able")
+    assert eff.number == f"{round(gap)} percentage points"
+    assert "not proof of cause" in demo_brief.key_note
+    assert body.count("not proof of cause") == 1
+
+
+def test_age_is_one_comparison_in_the_surveys_bands(demo_brief, demo_result) -> None:
+    """Age came in bands: the body compares the youngest and oldest band everywhere, never
+    'aged 70 against 30' (ages the survey never asked)."""
+    body = demo_brief.all_text()
+    assert "aged 70" not in body and "70 against 30" not in body
+    assert demo_result.ends["age"]["low_label"] == "16-24"
+    assert "of residents aged 75+ act with others, against" in body
+    assert "Age (75+ against 16-24)" in body  # the appendix table names the same contrast
+
+
+def test_similar_has_one_phrase_and_never_claims_equality(demo_brief) -> None:
+    body = demo_brief.body_text()
+    for old in ("no stronger", "No clear difference", "cannot say it is stronger", "much the same"):
+        assert old not in body, old
+    assert "We cannot tell which form it matters more for: satisfaction with how" in body
+    # why a bigger gap for the rarer form is not on its own evidence, said once
+    assert body.count("is not on its own evidence") == 1
+    # a link clear for one form only, in plain words
+    assert "The link is clear for acting with others only" in body
+    # Figure 3's note says the verdict beside the markers
+    chart = next(
+        b for s in demo_brief.body_sections() for b in s.blocks if getattr(b, "kind", "") == "drivers"
+    )
+    assert "we cannot tell which form it matters more for: satisfaction" in chart.note
+    assert "matters more for acting with others: feeling able" in chart.note
+
+
+def test_no_index_table_and_no_code_names_in_the_brief(demo_brief) -> None:
+    text = demo_brief.all_text()
+    assert "Index models:" not in text and "Std." not in text
+    for code in ("trust_council", "consultation_satisfaction", "levels.individual", "efficacy,"):
+        assert code not in text, code
+    assert not re.search(r"\b(Individual|Collective)\b", text)
+    assert "Acting with others" in text and "Doing things for themselves" in text
+
+
+def test_about_the_survey_near_the_front(demo_brief) -> None:
+    about = demo_brief.sections[0]
+    assert about.heading == "About the survey"
+    text = "\n".join(demo_brief.body_text().split("About the survey", 1)[1].split("How common", 1)[:1])
+    assert "Resident Survey 2024, carried out September to October 2024" in text
+    assert "5,000 residents answered" in text
+    assert "The links use 3,994 of them" in text
+    assert "Contact: Policy team, policy@example.gov.uk." in text
+    assert "workbook results.xlsx" in text
+    assert "weighted to match the local population" in text  # the demo's weight varies
+
+
+def test_group_table_base_is_its_own(demo_brief) -> None:
+    """Table 2's groups add to 4,931, not the 5,000 its source line said."""
+    tables = {t.title: t for s in demo_brief.body_sections() for t in s.blocks if hasattr(t, "rows")}
+    for t in tables.values():
+        counted = sum(int(r[3].replace(",", "")) for r in t.rows if r[3].replace(",", "").isdigit())
+        assert t.source.endswith(f"base: {counted:,} residents"), (t.title, t.source)
+
+
+def test_options_are_distinct_and_measured_from_a_baseline(demo_brief) -> None:
+    recs = [r.text for r in demo_brief.recommendations]
+    assert len(recs) == 2
+    actions = [r.split(" The finding behind this:", 1)[0] for r in recs]
+    assert not any("report back" in a for a in actions[1:]) or "report back" not in actions[0]
+    words = [set(re.findall(r"[a-z']{5,}", a.lower())) for a in actions]
+    assert len(words[0] & words[1]) <= 2, words[0] & words[1]  # no two say the same thing
+    for r in recs:
+        assert re.search(r"Measure against today: \d+% of residents", r), r
+
+
+def test_word_layout_keeps_headings_and_minus_signs(demo_brief, demo_result) -> None:
+    doc = build_document(demo_brief, demo_result, OPTIONS)
+    for p in doc.paragraphs:
+        if p.style.name.startswith("Heading") or p.style.name == "Caption":
+            assert p.paragraph_format.keep_with_next, p.text
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert not [c for c in cells if re.search(r"(^|[\s(])-\d", c)], "a hyphen as a minus sign"
+    assert any("\u2212" in c for c in cells)  # negative ranges use the minus sign
