@@ -268,14 +268,22 @@ def _by_verdict(findings: list[Finding]) -> dict[str, list[str]]:
     return out
 
 
+NOTE_WORDS: dict[str, str] = {
+    "collective": "acting with others for {}",
+    "individual": "doing things for themselves for {}",
+    "opposite": "opposite ways for {}",
+    "similar": "we cannot tell for {}",
+}
+
+
 def _verdict_note(findings: list[Finding]) -> str:
     """The chart's note says the verdict, so two markers far apart never read as one."""
     said = [
-        f"{VERDICT_WORDS[v].lower()}: {join_words(d)}"
+        NOTE_WORDS[v].format(join_words(d))
         for v, d in _by_verdict(findings).items()
-        if v in VERDICT_WORDS
+        if v in NOTE_WORDS
     ]
-    return ("What the comparison of the forms says: " + "; ".join(said) + ".") if said else ""
+    return ("Which form it matters more for: " + "; ".join(said) + ".") if said else ""
 
 
 def strong_f(f: Finding) -> bool:
@@ -392,9 +400,9 @@ def weight_varies(result: AnalysisResult) -> bool:
 def _about_section(result: AnalysisResult, options: BriefOptions) -> Section:
     """Who, when, where, how many, and what the two yardsticks mean: near the front, so a
     reader knows how far to trust the figures before reading them."""
-    name = options.survey_name or "A resident survey"
+    name = options.survey_name or "A survey of residents"
     when = f", carried out {options.fieldwork}" if options.fieldwork else ""
-    items = [f"{name}{when}, of residents in the councils named above."]
+    items = [f"{name}{when}, in the councils named above."]
     who = (
         f"{whole(result.n_respondents)} residents answered. Each table and chart gives "
         "its own base: the residents whose answers it counts."
@@ -415,6 +423,9 @@ def _about_section(result: AnalysisResult, options: BriefOptions) -> Section:
         items.append("The survey's weight is the same for everyone, so it changes nothing.")
     else:
         items.append("The figures are not weighted, so they may not match the local population.")
+    margin = _margin_sentence(result)
+    if margin:
+        items.append(margin)
     items.append(
         "A percentage point is the gap between two percentages: from 30% to 35% is 5 "
         "percentage points. A gap is 'unlikely to be chance' when it is bigger than the "
@@ -425,6 +436,31 @@ def _about_section(result: AnalysisResult, options: BriefOptions) -> Section:
         tail = f"Contact: {options.contact}. " + tail
     items.append(tail)
     return Section("About the survey", [Bullets(items)])
+
+
+def _half(levels) -> list[float]:
+    return [
+        (lv.ci_high - lv.ci_low) / 2
+        for lv in levels
+        if lv is not None and lv.ci_low is not None and lv.ci_high is not None
+    ]
+
+
+def _margin_sentence(result: AnalysisResult) -> str:
+    """A plain margin of error, from the 95% ranges the levels already carry."""
+    overall = _half(result.levels.values())
+    if not overall:
+        return ""
+    text = (
+        f"A share for all residents is likely to be within {max(1, round(max(overall)))} "
+        "percentage points of the true figure"
+    )
+    councils = sorted(
+        _half(lv for per in result.levels_by.get("authority", {}).values() for lv in per.values())
+    )
+    if len(result.authorities) > 1 and councils:
+        text += f"; for one council, within about {max(1, round(councils[len(councils) // 2]))}"
+    return text + "."
 
 
 def _caveats(result: AnalysisResult, findings: list[Finding], options: BriefOptions) -> list[str]:

@@ -330,7 +330,7 @@ def verdict_sentence(term: str, verdict: str, per: dict[str, Link]) -> str:
     if len(clear) == 1:
         other = next(f for f in FORMS if f != clear[0])
         return (
-            f"The link is clear for {FORM_NOUN[clear[0]]} only; for {FORM_NOUN[other]} it may "
+            f"The link shows for {FORM_NOUN[clear[0]]} only; for {FORM_NOUN[other]} it may "
             f"be too small to show, so {SIMILAR_WORDS}."
         )
     return f"{sentence_case(SIMILAR_WORDS)}."
@@ -376,11 +376,7 @@ def _story(
                     sentence_case(_levels_clause(lk, result, False))
                     + f": a gap of {points(lk.value)}."
                 )
-            elif not strong(lk):
-                parts.append(
-                    f"For {FORM_NOUN[lk.form]}, there is no clear gap of "
-                    f"{points(options.min_points)} or more."
-                )
+            # a form without a link is said once, by the verdict sentence below
         parts.append(verdict_sentence(term, verdict, per))
         share = _share_at_ends(base, result)
         if share:

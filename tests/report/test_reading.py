@@ -72,13 +72,14 @@ def test_similar_has_one_phrase_and_never_claims_equality(demo_brief) -> None:
     # why a bigger gap for the rarer form is not on its own evidence, said once
     assert body.count("is not on its own evidence") == 1
     # a link clear for one form only, in plain words
-    assert "The link is clear for acting with others only" in body
+    assert "The link shows for acting with others only" in body
     # Figure 3's note says the verdict beside the markers
     chart = next(
         b for s in demo_brief.body_sections() for b in s.blocks if getattr(b, "kind", "") == "drivers"
     )
-    assert "we cannot tell which form it matters more for: satisfaction" in chart.note
-    assert "matters more for acting with others: feeling able" in chart.note
+    assert chart.note.startswith("Which form it matters more for: ")
+    assert "we cannot tell for satisfaction with how the council consults" in chart.note
+    assert "acting with others for feeling able to make a difference" in chart.note
 
 
 def test_no_index_table_and_no_code_names_in_the_brief(demo_brief) -> None:
@@ -100,6 +101,7 @@ def test_about_the_survey_near_the_front(demo_brief) -> None:
     assert "Contact: Policy team, policy@example.gov.uk." in text
     assert "workbook results.xlsx" in text
     assert "weighted to match the local population" in text  # the demo's weight varies
+    assert re.search(r"A share for all residents is likely to be within \d percentage points", text)
 
 
 def test_group_table_base_is_its_own(demo_brief) -> None:
