@@ -271,7 +271,7 @@ def draw_drivers(fig: Figure, result: AnalysisResult, options: BriefOptions | No
     ax.set_ylim(-0.7, n - 0.3)
     fig.supxlabel(
         "Gap in % taking part (percentage points), least to most favourable answer\n"
-        "Line: 95% range. Hollow marker: not a clear gap of 5 points or more.",
+        "Line: 95% range. Hollow marker: under 5 points, or could be chance.",
         fontsize=FONT_SIZE,
     )
     fig.legend(loc="outside upper center", ncol=2, frameon=False, fontsize=FONT_SIZE)

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 TABLE_STYLE = "Light Grid Accent 1"
 CHART_WIDTH = Inches(5.8)
+LEAD_CHART_WIDTH = Inches(4.4)  # the chart beside the key messages stays on page 1
 KEEP_TOGETHER_ROWS = 15
 
 
@@ -134,10 +135,12 @@ def _add_table(doc, table: Table, *, split: bool = False) -> None:
     _small(doc, " ".join(x for x in (table.note, table.source) if x))
 
 
-def _add_chart(doc, chart: Chart, result: AnalysisResult, options: BriefOptions) -> str:
+def _add_chart(
+    doc, chart: Chart, result: AnalysisResult, options: BriefOptions, width=CHART_WIDTH
+) -> str:
     _caption(doc, chart.caption)
     png, alt = render_png(chart.kind, result, options)
-    doc.add_picture(io.BytesIO(png), width=CHART_WIDTH)
+    doc.add_picture(io.BytesIO(png), width=width)
     pic_para = doc.paragraphs[-1]
     pic_para.alignment = WD_ALIGN_PARAGRAPH.CENTER
     pic_para.paragraph_format.keep_with_next = True
@@ -180,7 +183,13 @@ def _page_setup(doc) -> None:
 
 
 def _blocks(
-    doc, blocks, result: AnalysisResult, options: BriefOptions, *, appendix: bool = False
+    doc,
+    blocks,
+    result: AnalysisResult,
+    options: BriefOptions,
+    *,
+    appendix: bool = False,
+    chart_width=CHART_WIDTH,
 ) -> None:
     for k, b in enumerate(blocks):
         if isinstance(b, Para):
@@ -196,7 +205,7 @@ def _blocks(
             for item in b.items:
                 doc.add_paragraph(clean_text(item), style=style)
         elif isinstance(b, Chart):
-            _add_chart(doc, b, result, options)
+            _add_chart(doc, b, result, options, chart_width)
         else:
             _add_table(doc, b, split=appendix)
 
@@ -231,7 +240,7 @@ def build_document(
     if brief.key_note:
         note = doc.add_paragraph()
         note.add_run(clean_text(brief.key_note)).italic = True
-    _blocks(doc, brief.lead, result, options)
+    _blocks(doc, brief.lead, result, options, chart_width=LEAD_CHART_WIDTH)
 
     for s in brief.sections:
         heading = doc.add_heading(clean_text(s.heading), level=s.level)
