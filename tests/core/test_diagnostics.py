@@ -82,6 +82,24 @@ def test_too_few_respondents() -> None:
     assert f"Too few respondents (8) to estimate {p} things" in messages(res)
 
 
+def test_a_model_with_nobody_left_says_so_once() -> None:
+    """Issue 9: nobody answered every question gave one warning per driver and control
+    ("everyone gave the same answer"), which was untrue; now one plain message."""
+    d = simulate(n=300)
+    d["efficacy"] = np.nan  # nobody answered it
+    for fit in (linear.fit_index_model, logit.fit_participation_model):
+        res = fit(
+            d, "individual", drivers=DRIVERS, controls=["age", "gender"], weighted=False
+        )
+        assert not res.ok and res.terms == {}
+        assert "same answer" not in messages(res)
+        errors = [x.message for x in res.diagnostics if x.severity == "error"]
+        assert errors == [
+            "No respondent answered every question this model needs, so it was not "
+            "fitted. The data checks show which questions have the most missing answers."
+        ]
+
+
 def test_constant_driver_is_dropped_not_fatal() -> None:
     d = simulate(n=400)
     d["trust_council"] = 0.5

@@ -254,7 +254,8 @@ def _build(
         dropped=dropped,
         level_counts=level_counts,
     )
-    design.notes.extend(dg.no_variation(flat, model))
+    if n:  # with nobody left, the one message is too_few_respondents'
+        design.notes.extend(dg.no_variation(flat, model))
     return design
 
 

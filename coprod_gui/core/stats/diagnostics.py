@@ -88,6 +88,13 @@ def too_few_respondents(n: int, n_params: int, model: str | None) -> Diagnostic 
     """n ≤ p gives zero residual degrees of freedom and infinite standard errors."""
     if n > n_params:
         return None
+    if n == 0:
+        return Diagnostic(
+            "error",
+            "No respondent answered every question this model needs, so it was not "
+            "fitted. The data checks show which questions have the most missing answers.",
+            model,
+        )
     return Diagnostic(
         "error",
         f"Too few respondents ({n:,}) to estimate {n_params} "
