@@ -86,8 +86,8 @@ def analyse(
     if not forms:
         raise InputError(
             "No co-production questions are mapped, so there is nothing to analyse.",
-            hint="On the import page, choose the questions that measure individual or "
-            "collective co-production.",
+            hint="Choose the questions that measure individual or collective co-production "
+            "(in the window's Import tab, or in the mapping file given with --mapping).",
         )
     weighted = bool(options.weighted and survey.weighted and "weight" in data.columns)
     weights = data["weight"] if weighted else None

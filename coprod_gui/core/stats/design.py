@@ -102,7 +102,8 @@ def _check_columns(data: pd.DataFrame, needed: Sequence[str]) -> None:
     if missing:
         raise InputError(
             f"The modelling data have no column for {', '.join(label(c) for c in missing)}.",
-            hint="Map it on the import page, or leave it out of the drivers and controls.",
+            hint="Map it (in the window's Import tab, or in the mapping file given with "
+            "--mapping), or leave it out of the drivers and controls.",
         )
 
 
