@@ -47,6 +47,9 @@ def available_bytes() -> int | None:
                 free = room if free is None else min(free, room)
     elif sys.platform.startswith("win"):  # pragma: no cover - Windows only
         free = _windows_available()
+    else:  # pragma: no cover - macOS and other Unixes
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     with contextlib.suppress(ValueError, OSError, AttributeError):
         import resource
 
