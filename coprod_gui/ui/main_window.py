@@ -270,7 +270,15 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 820)
+            # 1280x820 where it fits; on a smaller screen (a 1024x700 laptop) the
+            # available area, so nothing opens off the edge (issue 13).
+            screen = self.screen() or QApplication.primaryScreen()
+            room = screen.availableGeometry() if screen is not None else None
+            width, height = 1280, 820
+            if room is not None:
+                width = min(width, room.width())
+                height = min(height, room.height())
+            self.resize(width, height)
         if state is not None:
             self.restoreState(state)
         s = self.settings
