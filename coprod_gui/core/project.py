@@ -13,7 +13,7 @@ The document::
     {"schema": "coprod-project/1",
      "files": [{"path": "GSS2010.dta", "size": 123, "sha256": "…",
                 "sheet": null, "header_row": null}],
-     "mapping": {"schema": "coprod-mapping/1", …},
+     "mapping": {"schema": "coprod-mapping/2", …},
      "brief": {"title": "…", "min_base": 10, …},
      "analysis": {"robustness": false}}
 
@@ -34,8 +34,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import InputError
 from .io.files import atomic_write_text
 from .progress import CancelFn, ProgressFn, never_cancelled, no_progress, slice_progress
-from .results import mapping_to_dict
-from .survey.mapping import mapping_from_dict
+from .survey.mapping import mapping_document, mapping_from_dict
 from .types import Mapping
 
 if TYPE_CHECKING:
@@ -122,7 +121,7 @@ def project_to_dict(project: Project) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
         "files": [dataclasses.asdict(f) for f in project.files],
-        "mapping": mapping_to_dict(project.mapping),
+        "mapping": mapping_document(project.mapping),
         "brief": _plain(project.brief),
         "analysis": _plain(project.analysis),
     }

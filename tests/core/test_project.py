@@ -125,3 +125,24 @@ def test_options_keep_known_plain_fields_only() -> None:
     assert d == {"title": "T", "min_base": 25, "appendix": True}
     back = options_from_dict(_Options, {**d, "from_a_newer_program": 1, "appendix": "yes"})
     assert back == _Options(title="T", min_base=25, appendix=True)  # wrong type: default
+
+
+def test_a_project_keeps_the_officers_answer_edits(tmp_path: Path) -> None:
+    """The project carries the question definitions (issue 13 item 4): an answer the
+    officer marked missing is still missing after save and open (a coprod-mapping/1 body
+    dropped every definition)."""
+    from coprod_gui.core.io.reading import read_survey
+    from coprod_gui.core.survey.define import build_definitions
+    from coprod_gui.core.survey.definitions import mark_missing
+
+    survey = _survey(tmp_path)
+    mapping = _mapping()
+    defs = build_definitions([read_survey(survey)], mapping)
+    key = next(a.key for a in defs["q1"].answers if a.score is not None)
+    mapping.definitions = {**defs, "q1": mark_missing(defs["q1"], key)}
+    written = save_project(make_project([survey], mapping, tmp_path / "p"), tmp_path / "p")
+    doc = json.loads(written.read_text(encoding="utf-8"))
+    assert doc["mapping"]["schema"] == "coprod-mapping/2"
+    back = open_project(written).project.mapping.definitions["q1"]
+    edited = next(a for a in back.answers if a.key == key)
+    assert edited.score is None and edited.missing == "marked missing by the officer"
