@@ -76,6 +76,23 @@ def ask_save_changes(parent: QWidget | None, text: str, detail: str = "") -> str
     return "cancel"
 
 
+def ask_confirm(parent: QWidget | None, title: str, text: str, detail: str = "") -> str:
+    """Before analysing guesses: "confirm" (Confirm all) or "check" (Let me check, the
+    default, so Enter never confirms what nobody looked at)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent
+    )
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    if detail:
+        box.setInformativeText(detail)
+    confirm = box.addButton("Confirm all", QMessageBox.ButtonRole.AcceptRole)
+    check = box.addButton("Let me check", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(check)
+    box.setEscapeButton(check)
+    box.exec()
+    return "confirm" if box.clickedButton() is confirm else "check"
+
+
 class ExceptionBridge(QObject):
     """Carries an uncaught exception from any thread to a dialog on the GUI thread."""
 

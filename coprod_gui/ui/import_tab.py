@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -29,20 +29,25 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from ..core.survey.constructs import BY_NAME, CONSTRUCTS, DRIVERS, OUTCOMES
-from .table_models import DataFrameModel, RowsModel
+from .definition_edits import DefinitionEdits, officer_status
+from .quality import DataWindow, quality_html
+from .table_models import DataFrameModel
 from .undo import MappingEdit
+from .variable_view import AnswersModel, VariableModel
 from .views import make_table
 
 if TYPE_CHECKING:
-    from ..core.types import DataQuality, Mapping, RawTable, Suggestion
+    from ..core.types import DataQuality, Mapping, Suggestion
+    from .definition_jobs import DefinedColumn
     from .jobs import LoadedSurvey
+
+CHOOSE_COLUMN = "Choose a column to see how its answers will be scored."
 
 ROLE_HEADINGS = {
     "outcome": "Co-production",
@@ -68,97 +73,14 @@ def essentials_missing(mapping: Mapping | None) -> str:
     return "To run the analysis, match " + " and ".join(needs) + " to columns of the survey."
 
 
-def quality_html(tables: list[RawTable], quality: DataQuality | None, problem: str | None) -> str:
-    """The data-quality report in plain English (what, where, how many, what we did)."""
-    esc = html.escape
-    parts = ["<h3>What we found in the data</h3>"]
-    if quality is not None and quality.rows_per_file:
-        parts.append("<p>Rows read per file:</p><ul>")
-        parts += [f"<li>{esc(f)}: {n:,} rows</li>" for f, n in quality.rows_per_file.items()]
-        parts.append("</ul>")
-    else:
-        parts.append("<ul>")
-        parts += [f"<li>{esc(t.name)}: {len(t.frame):,} rows</li>" for t in tables]
-        parts.append("</ul>")
-    said = {i.message for i in quality.issues} if quality is not None else set()
-    notes = [(t.name, n) for t in tables for n in t.notes if n not in said]
-    renamed = [(t.name, old, new, why) for t in tables for old, new, why in t.renamed_headers]
-    if notes or renamed:
-        parts.append("<h4>Reading the files</h4><ul>")
-        parts += [f"<li>{esc(name)}: {esc(note)}</li>" for name, note in notes]
-        parts += [
-            f"<li>{esc(name)}: column heading {esc(repr(old))} is shown as "
-            f"{esc(repr(new))} ({esc(why)})</li>"
-            for name, old, new, why in renamed
-        ]
-        parts.append("</ul>")
-    if problem:
-        parts.append(f"<h4>Before the analysis can run</h4><p>{esc(problem)}</p>")
-    if quality is not None:
-        order = {"error": 0, "warning": 1, "info": 2}
-        heading = {"error": "Problems", "warning": "Please check", "info": "For information"}
-        issues = sorted(quality.issues, key=lambda i: order.get(i.severity, 3))
-        current = None
-        for issue in issues:
-            if issue.severity != current:
-                if current is not None:
-                    parts.append("</ul>")
-                parts.append(f"<h4>{heading.get(issue.severity, 'Notes')}</h4><ul>")
-                current = issue.severity
-            text = esc(issue.message)
-            if issue.column and issue.column not in issue.message:
-                text = f"<b>{esc(issue.column)}</b>: {text}"
-            if issue.source and len(tables) > 1 and issue.source not in issue.message:
-                text = f"<b>{esc(issue.source)}</b> — {text}"
-            if issue.count and f"{issue.count}" not in issue.message.replace(",", ""):
-                text += f" ({issue.count:,} answers)"
-            if issue.examples:
-                text += " Examples: " + ", ".join(esc(repr(e)) for e in issue.examples[:5]) + "."
-            if issue.action:
-                text += f" <i>What we did: {esc(issue.action)}</i>"
-            parts.append(f"<li>{text}</li>")
-        if current is not None:
-            parts.append("</ul>")
-        if not issues:
-            parts.append("<p>No problems found.</p>")
-    elif not problem:
-        parts.append("<p>The full check runs when the questions are matched.</p>")
-    return "\n".join(parts)
-
-
-class DataWindow(QDialog):
-    """The survey as read, in its own resizable window (rows on demand from the model)."""
-
-    def __init__(self, model: DataFrameModel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setModal(False)
-        self.resize(900, 560)
-        layout = QVBoxLayout(self)
-        self.view = QTableView(self)
-        self.view.setModel(model)
-        self.view.setAccessibleName("Preview of the survey data")
-        self.view.setTabKeyNavigation(False)
-        header = self.view.horizontalHeader()
-        header.setDefaultSectionSize(160)
-        header.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # question ends differ
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 6)
-        layout.addWidget(self.view)
-        close = QPushButton("Close", self)
-        close.setToolTip("Close this window (Esc)")
-        close.clicked.connect(self.close)
-        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
-
-
-class ImportTab(QWidget):
-    """Files, preview and the mapping editor; emits what the officer asks for."""
+class ImportTab(DefinitionEdits, QWidget):
+    """Files, the mapping editor, the variable view; emits what the officer asks for."""
 
     add_files_requested = Signal()
     remove_file_requested = Signal(int)
     reread_requested = Signal(int, object, int)  # file index, sheet or None, 0-based header row
     mapping_edited = Signal()
-    preview_requested = Signal(int, str)  # table index, column
+    preview_requested = Signal(int, str)  # table index, column (for the topic shown)
     run_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -168,7 +90,8 @@ class ImportTab(QWidget):
         self._suggestions: dict[tuple[str, str], Suggestion] = {}
         self._columns: list[tuple[int, str]] = []  # (table index, column) across files
         self._filling = False
-        self.recode_column = ""  # the column the recoding table shows
+        self.recode_column = ""  # the column the answers table shows
+        self._defined: DefinedColumn | None = None
         self.undo_stack = QUndoStack(self)
         self._build()
 
@@ -187,7 +110,9 @@ class ImportTab(QWidget):
         buttons = QVBoxLayout()
         self.add_button = QPushButton("&Add files…", files_box)
         self.add_button.setAccessibleName("Add survey files")
-        self.add_button.setToolTip("Add more files of the same survey (for example one per council)")
+        self.add_button.setToolTip(
+            "Add more files of the same survey (for example one per council)"
+        )
         self.add_button.clicked.connect(self.add_files_requested)
         self.remove_button = QPushButton("Remo&ve file", files_box)
         self.remove_button.setAccessibleName("Remove the selected file")
@@ -211,7 +136,9 @@ class ImportTab(QWidget):
         self.header_spin.setToolTip("The row of the sheet that holds the question headings")
         self.reread_button = QPushButton("&Read again", files_box)
         self.reread_button.setAccessibleName("Read the file again with this sheet and heading row")
-        self.reread_button.setToolTip("Read the selected file again with this sheet and heading row")
+        self.reread_button.setToolTip(
+            "Read the selected file again with this sheet and heading row"
+        )
         self.sheet_combo.setToolTip("The worksheet that holds one row per resident")
         self.reread_button.clicked.connect(self._on_reread)
         form.addRow("&Sheet:", self.sheet_combo)
@@ -224,12 +151,28 @@ class ImportTab(QWidget):
         # data-quality report sits under it, and the data itself opens in its own window.
         self.body = QSplitter(Qt.Orientation.Vertical, self)
         self.body.addWidget(self._build_mapping())
-        self.quality_view = QTextBrowser(self)
+        bottom = QSplitter(Qt.Orientation.Horizontal, self.body)
+        self.variable_model = VariableModel(self)
+        self.variable_model.reverse_toggled.connect(self.set_reverse_of)
+        self.variable_view = make_table(
+            self.variable_model, "Matched questions (variable view)", bottom, stretch_column=1
+        )
+        self.variable_view.setToolTip(
+            "Every matched question: its topic, kind, whether it is worded against its "
+            "topic, and whether it is confirmed, to check or held back. Choose one to see "
+            "and change how its answers are scored."
+        )
+        self.variable_view.selectionModel().currentRowChanged.connect(self._on_variable_chosen)
+        self.variable_view.activated.connect(lambda _i: self.recode_view.setFocus())
+        self.quality_view = QTextBrowser(bottom)
         self.quality_view.setAccessibleName("Data quality report")
-        self.body.addWidget(self.quality_view)
-        self.body.setStretchFactor(0, 4)
-        self.body.setStretchFactor(1, 1)
-        self.body.setSizes([480, 140])
+        bottom.addWidget(self.variable_view)
+        bottom.addWidget(self.quality_view)
+        bottom.setSizes([640, 360])
+        self.body.addWidget(bottom)
+        self.body.setStretchFactor(0, 3)
+        self.body.setStretchFactor(1, 2)
+        self.body.setSizes([420, 220])
         outer.addWidget(self.body, 1)
         self.preview_model = DataFrameModel(parent=self)
         self.preview_window: DataWindow | None = None
@@ -291,7 +234,7 @@ class ImportTab(QWidget):
         right = QWidget(split)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        self.recode_title = QLabel("Choose a column to see how its answers will be scored.", right)
+        self.recode_title = QLabel(CHOOSE_COLUMN, right)
         self.recode_title.setWordWrap(True)
         self.reverse_check = QCheckBox("This question is worded &against its topic", right)
         self.reverse_check.setToolTip(
@@ -301,13 +244,33 @@ class ImportTab(QWidget):
         self.reverse_check.setAccessibleName("Reverse the scores of this column")
         self.reverse_check.setEnabled(False)
         self.reverse_check.toggled.connect(self._on_reverse_toggled)
-        self.recode_model = RowsModel(parent=self)
+        self.recode_model = AnswersModel(self)
+        self.recode_model.score_edited.connect(self.on_score_edited)
+        self.recode_model.missing_toggled.connect(self.on_missing_toggled)
         self.recode_view = make_table(
-            self.recode_model, "How the answers will be scored", right, stretch_column=0
+            self.recode_model,
+            "How the answers will be scored",
+            right,
+            stretch_column=4,
+            editable=True,
         )
+        self.recode_view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.recode_view.setToolTip(
+            "Type over a score to change it (F2), tick Missing for an answer that is not a "
+            "real answer (Space). Every change can be undone (Ctrl+Z)."
+        )
+        self.confirm_button = QPushButton("&Confirm this question", right)
+        self.confirm_button.setToolTip("Mark this question's scoring as checked")
+        self.confirm_button.setEnabled(False)
+        self.confirm_button.clicked.connect(self.confirm_opened)
         right_layout.addWidget(self.recode_title)
         right_layout.addWidget(self.reverse_check)
         right_layout.addWidget(self.recode_view, 1)
+        right_layout.addWidget(self.confirm_button)
 
         split.addWidget(self.constructs_list)
         split.addWidget(middle)
@@ -356,12 +319,18 @@ class ImportTab(QWidget):
         self._on_file_selected(0)
         self.clear_recode_preview()
         self._fill_constructs()
+        self.refresh_variables()
         self.set_quality(loaded.quality, loaded.quality_problem)
         self._update_run_state(False)
 
     def mapping(self) -> Mapping | None:
-        """The mapping as the officer has edited it (a copy)."""
-        return copy.deepcopy(self._mapping)
+        """The mapping as the officer has edited it (a copy), with the definitions of the
+        columns it maps (a question unticked keeps none)."""
+        mapping = copy.deepcopy(self._mapping)
+        if mapping is not None:
+            mapped = {c for cols in mapping.columns.values() for c in cols}
+            mapping.definitions = {k: v for k, v in mapping.definitions.items() if k in mapped}
+        return mapping
 
     def set_mapping(self, mapping: Mapping, text: str = "Load a mapping") -> None:
         """Replace the mapping (e.g. loaded from a file) as one undoable step."""
@@ -386,6 +355,7 @@ class ImportTab(QWidget):
                 if item.data(COLUMN_ROLE) == column:
                     self.columns_list.setCurrentItem(item)
                     break
+        self.refresh_variables()
         self._update_run_state(False)
         self.mapping_edited.emit()
 
@@ -401,8 +371,10 @@ class ImportTab(QWidget):
     def clear_recode_preview(self) -> None:
         self.recode_model.set_rows([], [])
         self.recode_column = ""
-        self.recode_title.setText("Choose a column to see how its answers will be scored.")
+        self._defined = None
+        self.recode_title.setText(CHOOSE_COLUMN)
         self.reverse_check.setEnabled(False)
+        self.confirm_button.setEnabled(False)
 
     def show_data(self) -> None:
         """The selected file's rows in a window of their own (not another tab bar)."""
@@ -420,14 +392,63 @@ class ImportTab(QWidget):
         tables = self.loaded.tables if self.loaded else []
         self.quality_view.setHtml(quality_html(tables, quality, problem))
 
-    def set_recode_preview(self, column: str, frame: Any) -> None:
-        """Show ``recode_preview``'s table (answer, count, score, what happens)."""
-        rows = []
-        for answer, count, score, what in frame.itertuples(index=False, name=None):
-            rows.append([str(answer), int(count), score, str(what)])
-        self.recode_model.set_rows(["Answer", "Count", "Score", "What happens"], rows)
-        self.recode_column = column
-        self.recode_title.setText(f"How the answers in “{column}” will be scored:")
+    def set_recode_preview(self, defined: DefinedColumn) -> None:
+        """Show what the analysis will do with each answer of the column (worked out in
+        the worker from the same definition ``prepare`` uses)."""
+        from ..core.survey.definitions import SCORED_KINDS
+
+        current = self.columns_list.currentItem()
+        if current is None or current.data(COLUMN_ROLE)[1] != defined.column:
+            return  # the officer has moved on; a newer preview is coming
+        if defined.topic != self.current_construct():
+            return
+        self._defined = defined
+        self.add_definitions({defined.column: defined.definition})
+        mapped = self._mapping is not None and defined.column in self._mapping.get(defined.topic)
+        defn = defined.definition
+        self.recode_model.set_rows(
+            defined.rows, defined.keys, editable=mapped, scored=defn.kind in SCORED_KINDS
+        )
+        self.recode_column = defined.column
+        label = BY_NAME[defined.topic].label
+        state, why = officer_status(defn)
+        status = state + (f" ({why})" if why else "")
+        if mapped:
+            self.recode_title.setText(
+                f"“{defined.column}” for {label}: {defn.kind}, {status}. Type over a score "
+                "or tick Missing to change what the analysis does."
+            )
+        else:
+            self.recode_title.setText(
+                f"If “{defined.column}” were ticked for {label}: {defn.kind}, {status}."
+            )
+        self.confirm_button.setEnabled(mapped and state != "confirmed")
+
+    def after_definition_edit(self, column: str) -> None:
+        """A definition changed: the lists say so, and the worker redoes the preview."""
+        self.refresh_variables()
+        name = self.current_construct()
+        current = self.constructs_list.currentItem()
+        if name and current is not None:
+            current.setText(self._construct_text(name))
+        self._update_run_state(False)
+        self.mapping_edited.emit()
+        item = self.columns_list.currentItem()
+        if item is not None:
+            self.preview_requested.emit(*item.data(COLUMN_ROLE))
+
+    def _on_variable_chosen(self, index: Any, _prev: Any = None) -> None:
+        """Opening a row of the variable view opens that question above."""
+        if not index.isValid():
+            return
+        row = self.variable_model.rows[index.row()]
+        if self.current_construct() != row.topic:
+            self.select_construct(row.topic)
+        for item in self.column_items():
+            if item.data(COLUMN_ROLE)[1] == row.column:
+                item.setHidden(False)
+                self.columns_list.setCurrentItem(item)
+                break
 
     def _on_file_selected(self, row: int) -> None:
         if self.loaded is None or not 0 <= row < len(self.loaded.tables):
@@ -494,7 +515,13 @@ class ImportTab(QWidget):
         ]
         how = f", {min(sure):.0%} sure" if sure and len(sure) == len(columns) else ""
         count = f"{len(columns)} columns" if len(columns) > 1 else "1 column"
-        return f"{label} — {count}{how}"
+        statuses = {officer_status(self.definition(c))[0] for c in columns}
+        state = (
+            "confirmed"
+            if statuses == {"confirmed"}
+            else ("held back" if statuses == {"held back"} else "to check")
+        )
+        return f"{label} — {count}{how} — {state}"
 
     def _topic_text(self, name: str) -> str:
         """The topic, what it means, and once (not on every row) how sure the guess is."""
@@ -550,6 +577,8 @@ class ImportTab(QWidget):
                 text += "  (suggested)"
             if column in used_by:
                 text += f"  (used for {used_by[column]})"
+            if column in chosen:
+                text += f"  ({officer_status(self.definition(column))[0]})"
             item_ = QListWidgetItem(text)
             item_.setData(COLUMN_ROLE, (table_index, column))
             item_.setFlags(item_.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -624,7 +653,10 @@ class ImportTab(QWidget):
         self._update_run_state(False)
         label = BY_NAME[name].label
         self.commit(before, f"{'Tick' if checked else 'Untick'} {column} for {label}")
+        self.refresh_variables()
         self.mapping_edited.emit()
+        if item is self.columns_list.currentItem():  # editable now (or no longer)
+            self.preview_requested.emit(*item.data(COLUMN_ROLE))
 
     def _on_column_selected(self, item: QListWidgetItem | None, _prev: Any = None) -> None:
         if self._filling or item is None or self._mapping is None:
@@ -641,15 +673,7 @@ class ImportTab(QWidget):
         item = self.columns_list.currentItem()
         if item is None or self._mapping is None:
             return
-        table_index, column = item.data(COLUMN_ROLE)
-        before = copy.deepcopy(self._mapping)
-        if checked and column not in self._mapping.reverse:
-            self._mapping.reverse.append(column)
-        elif not checked and column in self._mapping.reverse:
-            self._mapping.reverse.remove(column)
-        self.commit(before, f"{'Reverse' if checked else 'Stop reversing'} {column}")
-        self.mapping_edited.emit()
-        self.preview_requested.emit(table_index, column)
+        self.set_reverse_of(item.data(COLUMN_ROLE)[1], checked)
 
     def _update_run_state(self, busy: bool) -> None:
         why = essentials_missing(self._mapping)

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME, __version__
 from ..core.runtime import limit_blas_threads
-from . import dialogs, jobs
+from . import definition_jobs, dialogs, jobs
 from .import_tab import ImportTab
 from .project_actions import ProjectActions
 from .report_tab import ReportTab
@@ -68,6 +68,8 @@ class MainWindow(QMainWindow):
     analysis_done = Signal(object)  # Analysed
     export_done = Signal(object)  # Exported
     brief_shown = Signal(str)
+    preview_shown = Signal(object)  # DefinedColumn: the answers table shows it
+    definitions_ready = Signal()
     charts_shown = Signal(tuple)  # names of the charts just painted
     job_failed = Signal(str, str)  # message, hint (after the message box)
     job_cancelled = Signal()
@@ -108,6 +110,8 @@ class MainWindow(QMainWindow):
         self.brief_runner.failed.connect(self._on_brief_failed)
         self.chart_runner = TaskRunner(self, self.pool)
         self.chart_runner.finished.connect(self._on_charts_ready)
+        self.define_runner = TaskRunner(self, self.pool)
+        self.define_runner.finished.connect(self._on_definitions_ready)
 
         self.setAcceptDrops(True)
         self.setMinimumSize(900, 600)
@@ -353,7 +357,13 @@ class MainWindow(QMainWindow):
 
     def runners(self) -> tuple[TaskRunner, ...]:
         """Every job runner of the window (shut down together when it closes)."""
-        runners = (self.runner, self.preview_runner, self.brief_runner, self.chart_runner)
+        runners = (
+            self.runner,
+            self.preview_runner,
+            self.brief_runner,
+            self.chart_runner,
+            self.define_runner,
+        )
         project = getattr(self, "project", None)
         return (*runners, project.recovery_runner) if project is not None else runners
 
@@ -506,6 +516,7 @@ class MainWindow(QMainWindow):
             after(loaded)
         self.survey_loaded.emit(loaded)
         QTimer.singleShot(PREVIEW_DELAY_MS, self._start_pending_preview)
+        QTimer.singleShot(PREVIEW_DELAY_MS, self.define_missing)
         if self._auto_run:
             self._auto_run = False
             # Let the Import tab paint first: painting while the analysis starts makes the
@@ -559,6 +570,8 @@ class MainWindow(QMainWindow):
 
     def _on_mapping_edited(self) -> None:
         self.run_action.setEnabled(self.import_tab.run_button.isEnabled())
+        if self.import_tab.missing_definitions():
+            self.define_missing()
         self._update_title()
         self.status_label.setText("Matching changed. Run the analysis to see its effect.")
 
@@ -570,11 +583,12 @@ class MainWindow(QMainWindow):
         if self.loaded is None or not 0 <= table_index < len(self.loaded.tables):
             return
         mapping = self.import_tab.mapping()
-        if mapping is None:
+        topic = self.import_tab.current_construct()
+        if mapping is None or topic is None:
             return
         self._preview_column = column
         self.preview_runner.start(
-            jobs.recode_preview_job(self.loaded.tables[table_index], column, mapping),
+            definition_jobs.define_job(self.loaded.tables, mapping, column, topic),
             "recoding preview",
         )
 
@@ -583,8 +597,25 @@ class MainWindow(QMainWindow):
         if pending is not None:
             self.request_recode_preview(*pending)
 
-    def _on_preview_ready(self, frame: object) -> None:
-        self.import_tab.set_recode_preview(self._preview_column, frame)
+    def _on_preview_ready(self, defined: Any) -> None:
+        self.import_tab.set_recode_preview(defined)
+        self.preview_shown.emit(defined)
+
+    def define_missing(self) -> None:
+        """Work out (in the worker) the definitions of mapped columns that have none."""
+        if self.loaded is None:
+            return
+        columns = self.import_tab.missing_definitions()
+        mapping = self.import_tab.mapping()
+        if columns and mapping is not None:
+            self.define_runner.start(
+                definition_jobs.define_missing_job(self.loaded.tables, mapping, columns),
+                "question definitions",
+            )
+
+    def _on_definitions_ready(self, definitions: Any) -> None:
+        self.import_tab.add_definitions(definitions)
+        self.definitions_ready.emit()
 
     def _on_preview_failed(self, message: str, hint: str) -> None:
         self.import_tab.recode_title.setText(f"{message} {hint}".strip())
@@ -643,6 +674,9 @@ class MainWindow(QMainWindow):
         if why:
             dialogs.show_message(self, dialogs.Icon.Information, "Not ready yet", why)
             return
+        if not self._confirmed_enough():
+            return
+        mapping = self.import_tab.mapping()
         options = self.report_tab.brief_options(self._survey_name())
         self._start(
             jobs.analyse_job(
@@ -656,6 +690,34 @@ class MainWindow(QMainWindow):
             self._on_analysed,
             "Could not run the analysis",
         )
+
+    def _confirmed_enough(self) -> bool:
+        """Guesses are the program's, not the officer's: before the first analysis with
+        questions still to check, ask once, listing their topics."""
+        to_check, held = self.import_tab.unconfirmed()
+        if not to_check:
+            return True
+        text = "These topics have questions the program guessed and nobody has checked:\n• "
+        text += "\n• ".join(to_check)
+        if held:
+            text += "\n\nLeft out until their answers are scored: " + ", ".join(held)
+        answer = dialogs.ask_confirm(
+            self,
+            "Check the guesses?",
+            text,
+            "Confirm all: you have checked them and they are right. Let me check: open "
+            "the first one to check.",
+        )
+        if answer == "confirm":
+            refused = self.import_tab.confirm_all()
+            if refused:
+                self.status_label.setText(
+                    f"{len(refused)} question(s) could not be confirmed: some answers still "
+                    "need a score or to be marked missing."
+                )
+            return True
+        self.import_tab.open_first_to_check()
+        return False
 
     def _survey_name(self) -> str | None:
         return self.report_tab.survey_edit.text().strip() or survey_name_of(self.paths) or None

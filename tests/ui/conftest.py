@@ -82,6 +82,27 @@ def save_questions(monkeypatch: pytest.MonkeyPatch) -> SaveQuestions:
     return questions
 
 
+@dataclass
+class ConfirmQuestions:
+    """"Check the guesses?" before an analysis: ``asked`` holds the texts; ``answers`` are
+    given in order, then "confirm" (so tests that only analyse are not stopped)."""
+
+    answers: list[str]
+    asked: list[str]
+
+
+@pytest.fixture(autouse=True)
+def confirm_questions(monkeypatch: pytest.MonkeyPatch) -> ConfirmQuestions:
+    questions = ConfirmQuestions([], [])
+
+    def answer(_parent: object, _title: str, text: str, _detail: str = "") -> str:
+        questions.asked.append(text)
+        return questions.answers.pop(0) if questions.answers else "confirm"
+
+    monkeypatch.setattr(dialogs, "ask_confirm", answer)
+    return questions
+
+
 @pytest.fixture
 def settings(_private_settings: Path) -> Settings:
     return Settings(_private_settings)

@@ -278,17 +278,17 @@ def test_recoding_preview_and_reverse(qtbot, loaded_window: MainWindow) -> None:
     assert any("agree" in a.lower() for a in answers)
     what = " ".join(model.column_values("What happens")).lower()
     assert "missing" in what or "score" in what
-    before = model.column_values("Answer")
+    before = model.column_values("What happens")
     was_reversed = column in it.mapping().reverse
     it.reverse_check.setChecked(not was_reversed)
     assert (column in it.mapping().reverse) is (not was_reversed)
-    # Rows come in score order, so turning the scores round turns the answers round.
-    qtbot.waitUntil(lambda: model.column_values("Answer") != before, timeout=20_000)
-    after = model.column_values("Answer")
-    scored = [a for a, s in zip(before, model.column_values("Score"), strict=True) if s]
-    assert after[: len(scored)] != before[: len(scored)]
-    reversed_now = any("reversed" in w for w in model.column_values("What happens"))
-    assert reversed_now is (not was_reversed)
+    # The worker works out again what the analysis will do: each score turned round.
+    qtbot.waitUntil(lambda: model.column_values("What happens") != before, timeout=20_000)
+    after = model.column_values("What happens")
+    turned = [w for w in after if "turned round" in w]
+    assert bool(turned) is (not was_reversed)
+    tops = {w.split(" of ")[1].split()[0] for w in after if w.startswith("counts as")}
+    assert len(tops) == 1  # one scale, 0 to its top
 
 
 def test_header_row_change_reads_again(qtbot, loaded_window: MainWindow) -> None:

@@ -1,0 +1,147 @@
+"""Worker jobs for question definitions: define a column for a topic, and the preview rows.
+
+Why the preview is built from the definition: ``prepare`` scores every mapped column with
+``define.definition_for`` (the saved definition, or one built from the files) and
+``define.apply_scores``. The window's preview uses the very same definition, so what it
+says an answer becomes ("counts as 3 of 0–4", "missing: don't know", "age 45, the
+band's midpoint") is what the analysis does. Stacking a column reads every row, so these
+run in the worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..core.progress import CancelFn, ProgressFn, check_cancelled
+
+if TYPE_CHECKING:
+    from ..core.survey.definitions import Answer, QuestionDefinition
+    from ..core.types import Mapping, RawTable
+    from .worker import Job
+
+MAX_NUMBER_ROWS = 12  # a number question lists its commonest values, then a summary row
+
+
+@dataclass
+class DefinedColumn:
+    """One column as the analysis will use it for one topic, and its preview rows."""
+
+    column: str
+    topic: str
+    definition: QuestionDefinition
+    rows: list[list[Any]] = field(default_factory=list)  # answer, count, score, missing, what
+    keys: list[str | None] = field(default_factory=list)  # each row's answer key (editable)
+
+
+def define_column(
+    tables: list[RawTable], mapping: Mapping, column: str, topic: str
+) -> QuestionDefinition:
+    """The definition ``prepare`` would use for ``column`` as a question of ``topic``."""
+    from ..core.survey.define import column_missing, definition_for
+    from ..core.survey.stack import stack
+
+    extra = () if topic == "weight" else mapping.missing
+    st = stack(tables, column, extra, column_missing(mapping, column))
+    saved = mapping.definitions.get(column)
+    if saved is not None and saved.topic != topic:
+        saved = None  # defined for another topic: this one decides afresh
+    return definition_for(st, topic, reverse=column in set(mapping.reverse), saved=saved)
+
+
+def what_happens(defn: QuestionDefinition, answer: Answer) -> str:
+    """What the analysis does with one answer, in plain words."""
+    from ..core.survey.definitions import SCORED_KINDS
+
+    if answer.missing is not None:
+        return f"missing: {answer.missing}"
+    if answer.score is None:
+        if defn.kind in SCORED_KINDS:
+            return "not recognised: give it a score or mark it missing"
+        return "a group of its own" if defn.kind == "categories" else "not used"
+    if defn.kind == "bands":
+        return f"age {answer.score:g} (the band's midpoint)"
+    if defn.kind == "number":
+        return "used as a weight" if defn.topic == "weight" else f"the number {answer.score:g}"
+    if defn.kind == "years of birth":
+        return f"born {answer.score:g}"
+    top = defn.points - 1
+    used = (top - answer.score) if defn.reverse and top > 0 else answer.score
+    turned = " (turned round: worded against its topic)" if defn.reverse else ""
+    return f"counts as {used:g} of 0–{top}{turned}"
+
+
+def preview_rows(defn: QuestionDefinition) -> tuple[list[list[Any]], list[str | None]]:
+    """Rows for the answers table: answer (with the file's code), count, score, missing,
+    what happens. A number question lists its commonest values and sums up the rest."""
+    answers = list(defn.answers)
+    numbers = defn.kind in ("number", "years of birth") and len(answers) > MAX_NUMBER_ROWS
+    rest: list[Answer] = []
+    if numbers:
+        answers.sort(key=lambda a: (a.missing is None, -a.count))
+        shown = [a for a in answers if a.missing is not None or a.score is None]
+        values = [a for a in answers if a not in shown]
+        room = max(MAX_NUMBER_ROWS - len(shown), 3)
+        shown += values[:room]
+        rest = values[room:]
+        answers = shown
+    rows: list[list[Any]] = []
+    keys: list[str | None] = []
+    for a in answers:
+        label = a.label if a.code is None or a.code == a.label else f"{a.code} = {a.label}"
+        score = "" if a.score is None else f"{a.score:g}"
+        rows.append([label, int(a.count), score, "yes" if a.missing else "", what_happens(defn, a)])
+        keys.append(a.key)
+    if rest:
+        scores = [a.score for a in rest if a.score is not None]
+        rows.append(
+            [
+                f"{len(rest):,} other values",
+                sum(a.count for a in rest),
+                f"{min(scores):g}–{max(scores):g}" if scores else "",
+                "",
+                "used as numbers",
+            ]
+        )
+        keys.append(None)
+    if not rows and defn.kind == "number":  # a weight lists no answers: say what it does
+        what = "used as a weight" if defn.topic == "weight" else "used as numbers"
+        rows.append(["every answer (a number)", "", "", "", f"{what}: {defn.reason}".rstrip(": ")])
+        keys.append(None)
+    return rows, keys
+
+
+def define_job(tables: list[RawTable], mapping: Mapping, column: str, topic: str) -> Job:
+    """Define ``column`` for ``topic`` and make its preview rows (in the worker)."""
+
+    def job(progress: ProgressFn, is_cancelled: CancelFn) -> DefinedColumn:
+        check_cancelled(is_cancelled)
+        defn = define_column(tables, mapping, column, topic)
+        rows, keys = preview_rows(defn)
+        return DefinedColumn(column, topic, defn, rows, keys)
+
+    return job
+
+
+def build_all(tables: list[RawTable], mapping: Mapping) -> dict[str, QuestionDefinition]:
+    """Every mapped column's definition (when a survey is read or a mapping loaded)."""
+    from ..core.survey.define import build_definitions
+
+    return build_definitions(tables, mapping)
+
+
+def define_missing_job(tables: list[RawTable], mapping: Mapping, columns: list[str]) -> Job:
+    """Definitions for mapped columns that have none yet (after a survey is read or a
+    column ticked), so the variable view can show every question's kind and status."""
+
+    def job(progress: ProgressFn, is_cancelled: CancelFn) -> dict[str, QuestionDefinition]:
+        out = {}
+        topics = {c: t for t, cols in mapping.columns.items() for c in cols}
+        for i, column in enumerate(columns):
+            check_cancelled(is_cancelled)
+            progress(i / max(len(columns), 1), f"Working out how {column} is answered")
+            if column in topics:
+                out[column] = define_column(tables, mapping, column, topics[column])
+        return out
+
+    return job
