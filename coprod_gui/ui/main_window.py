@@ -310,7 +310,6 @@ class MainWindow(QMainWindow):
         else:
             names = ", ".join(p.name for p in self.paths)
         modified = project is not None and project.is_modified()
-        self.setWindowModified(modified)
         star = "*" if modified else ""
         self.setWindowTitle(f"{names}{star} — {APP_NAME}" if names else APP_NAME)
 

@@ -53,11 +53,16 @@ def run_smoke_test(timeout_s: float = 180) -> list[str]:
         window = MainWindow(settings=Settings(Path(tmp) / "settings.ini"))
         shown: list[tuple[str, str]] = []
         original = dialogs.show_message
+        original_confirm, original_save = dialogs.ask_confirm, dialogs.ask_save_changes
 
         def record(_parent: Any, _icon: Any, title: str, text: str, detail: str = "") -> None:
             shown.append((title, f"{text} {detail}".strip()))
 
         dialogs.show_message = record
+        # No officer to ask: the self-test confirms the example's guesses and, closing,
+        # throws its own scratch work away (a modal question would hang the self-test).
+        dialogs.ask_confirm = lambda *_a, **_k: "confirm"
+        dialogs.ask_save_changes = lambda *_a, **_k: "discard"
         try:
             window.show()
             window.open_example()
@@ -93,4 +98,5 @@ def run_smoke_test(timeout_s: float = 180) -> list[str]:
             window.close()
             window.deleteLater()
             QApplication.processEvents()
+            dialogs.ask_confirm, dialogs.ask_save_changes = original_confirm, original_save
     return problems
