@@ -104,7 +104,7 @@ class ImportTab(DefinitionEdits, QWidget):
         files_layout = QHBoxLayout(files_box)
         self.files_list = QListWidget(files_box)
         self.files_list.setAccessibleName("Survey files")
-        self.files_list.setMaximumHeight(90)
+        self.files_list.setMaximumHeight(56)
         self.files_list.currentRowChanged.connect(self._on_file_selected)
         files_layout.addWidget(self.files_list, 3)
         buttons = QVBoxLayout()
@@ -275,8 +275,8 @@ class ImportTab(DefinitionEdits, QWidget):
         split.addWidget(self.constructs_list)
         split.addWidget(middle)
         split.addWidget(right)
-        self.constructs_list.setMinimumWidth(300)
-        split.setSizes([340, 520, 420])
+        self.constructs_list.setMinimumWidth(220)
+        split.setSizes([270, 420, 560])
         layout.addWidget(split, 1)
         return page
 
@@ -415,8 +415,7 @@ class ImportTab(DefinitionEdits, QWidget):
         status = state + (f" ({why})" if why else "")
         if mapped:
             self.recode_title.setText(
-                f"“{defined.column}” for {label}: {defn.kind}, {status}. Type over a score "
-                "or tick Missing to change what the analysis does."
+                f"“{defined.column}” for {label}: {defn.kind}, {status}."
             )
         else:
             self.recode_title.setText(

@@ -69,6 +69,8 @@ class VariableModel(QAbstractTableModel):
         row, col = self.rows[index.row()], index.column()
         if role == Qt.ItemDataRole.CheckStateRole and col == 3:
             return Qt.CheckState.Checked if row.reverse else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.DisplayRole and col == 4:
+            return row.status or "working it out…"  # why: in the tooltip
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if col == 0:
                 return row.topic_label

@@ -32,6 +32,8 @@ def test_helper_killed_mid_read_keeps_window_and_mapping_edits(
     window = loaded_window
     it = window.import_tab
     survey = window.loaded
+    # the program's own reading of each question arrives from the worker; let it first
+    qtbot.waitUntil(lambda: not it.missing_definitions(), timeout=LOAD_TIMEOUT_MS)
     it.select_construct("trust_council")
     it.set_column_checked(survey.mapping.get("trust_council")[0], False)
     edited = it.mapping()
