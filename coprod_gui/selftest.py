@@ -10,7 +10,8 @@ Runs, in order, each check printing one line ``PASS``/``FAIL`` plus what it chec
 4. the Word and Excel brief written to a temporary folder (``export_all``), reopened with
    python-docx and openpyxl: headings present, the percentages in the key messages equal
    the results, no formula cells;
-5. the window, built offscreen, analysing the example through the real worker
+5. the Qt binding keeps reference counts on signal emission (``ui.qt_binding``);
+6. the window, built offscreen, analysing the example through the real worker
    (``smoke_test_window``).
 
 The temporary folder is removed afterwards. Exit status 0 only if every check passed.
@@ -277,6 +278,22 @@ def check_xlsx(state: _State) -> str:
         wb.close()
 
 
+def check_qt_binding(state: _State) -> str:
+    """The Qt binding counts references right: PySide6 6.12.0 on Python 3.11 lost one
+    reference to ``True`` per signal emission, which aborts a long session."""
+    from PySide6 import __version__ as pyside_version
+
+    from .ui.qt_binding import emit_miscount
+
+    lost = emit_miscount()
+    if lost:
+        raise CheckFailed(
+            f"PySide6 {pyside_version} loses a reference on every signal emission "
+            f"({lost} in 50); a long session would crash. Build with another PySide6 version"
+        )
+    return f"PySide6 {pyside_version}: signal emission keeps reference counts"
+
+
 def check_window(state: _State) -> str:
     try:
         from .ui.main_window import smoke_test_window
@@ -299,6 +316,7 @@ CHECKS: list[tuple[str, CheckFn]] = [
     ("export", check_export),
     ("Word brief", check_docx),
     ("Excel results", check_xlsx),
+    ("Qt binding", check_qt_binding),
     ("window", check_window),
 ]
 
