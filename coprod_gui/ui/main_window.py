@@ -19,10 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QProgressBar,
@@ -34,35 +33,29 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME, __version__
 from ..core.runtime import limit_blas_threads
-from . import definition_jobs, dialogs, jobs
+from . import dialogs, jobs
 from .import_tab import ImportTab
 from .project_actions import ProjectActions
 from .report_tab import ReportTab
 from .results_tab import ResultsTab
 from .settings import Settings
 from .welcome import WelcomePage
+from .window_files import FileActions, survey_name_of
+from .window_results import ResultActions
 from .worker import TaskRunner, warm_up_imports
 
 if TYPE_CHECKING:
-    from .jobs import Analysed, Exported, LoadedSurvey
+    from .jobs import Analysed, LoadedSurvey
 
 log = logging.getLogger(__name__)
 
-AUTO_RUN_DELAY_MS = 300
-BRIEF_DELAY_MS = 150  # after an analysis, let the Results tab paint before the brief job
-# After a survey is read, let the Import tab paint before the recoding preview job: started
-# at once, it fought the first paint for the GIL (50,000 rows: a 72-112 ms stall of the
-# window, 51-72 ms with the job held back).
-PREVIEW_DELAY_MS = 150
 
-SURVEY_FILTER = (
-    "Survey files (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.tab *.txt *.sav *.zsav *.dta);;"
-    "All files (*)"
-)
+class MainWindow(FileActions, ResultActions, QMainWindow):
+    """The whole program's window. Signals let tests and the self-test follow the jobs.
 
-
-class MainWindow(QMainWindow):
-    """The whole program's window. Signals let tests and the self-test follow the jobs."""
+    The handlers live in mixins: opening files, mapping files and previews in
+    :mod:`.window_files`, the analysis, brief, charts and export in :mod:`.window_results`.
+    """
 
     survey_loaded = Signal(object)  # LoadedSurvey
     analysis_done = Signal(object)  # Analysed
@@ -243,32 +236,6 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self._action("&About", self.show_about))
         self._fill_recent()
 
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        recent = self.settings.recent_files()
-        for path in recent:
-            action = QAction(path.name, self.recent_menu)
-            action.setToolTip(str(path))
-            action.triggered.connect(lambda _c=False, p=path: self.open_files([p]))
-            self.recent_menu.addAction(action)
-        if recent:
-            self.recent_menu.addSeparator()
-            self.recent_menu.addAction(self._action("Clear the list", self._clear_recent))
-        self.recent_menu.setEnabled(bool(recent))
-        self.recent_projects_menu.clear()
-        projects = self.settings.recent_projects()
-        for path in projects:
-            action = QAction(path.name, self.recent_projects_menu)
-            action.setToolTip(str(path))
-            action.triggered.connect(lambda _c=False, p=path: self.project.open(p))
-            self.recent_projects_menu.addAction(action)
-        self.recent_projects_menu.setEnabled(bool(projects))
-        self.welcome.set_recent(projects + recent)
-
-    def _clear_recent(self) -> None:
-        self.settings.clear_recent()
-        self._fill_recent()
-
     def _restore(self) -> None:
         geometry, state = self.settings.geometry()
         if geometry is not None:
@@ -398,458 +365,6 @@ class MainWindow(QMainWindow):
         """Stop the running job; the window is usable at once."""
         self.runner.cancel()
 
-    # ------------------------------------------------------------------ opening files
-
-    def open_recent(self, path: Path) -> None:
-        """A recent file or project from the welcome page."""
-        if path.suffix.lower() == ".coprod":
-            self.project.open(path)
-        elif self.project.maybe_save(lambda: self.open_files([path])):
-            self.open_files([path])
-
-    def open_dialog(self) -> None:
-        if not self.project.maybe_save(self.open_dialog):
-            return
-        names, _ = QFileDialog.getOpenFileNames(
-            self, "Open your survey", self.settings.last_folder(), SURVEY_FILTER
-        )
-        if names:
-            self.open_files([Path(n) for n in names])
-
-    def add_files_dialog(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(
-            self, "Add survey files", self.settings.last_folder(), SURVEY_FILTER
-        )
-        if names:
-            new = [Path(n) for n in names if Path(n) not in self.paths]
-            self.open_files([*self.paths, *new], keep_overrides=True)
-
-    def open_example(self, auto_run: bool = False) -> None:
-        """Open the bundled example survey (and analyse it when ``auto_run``)."""
-        if not self.project.maybe_save(lambda: self.open_example(auto_run)):
-            return
-        from ..core.errors import InputError
-        from ..core.survey.example import example_survey_paths
-
-        try:
-            paths = example_survey_paths()
-        except InputError as exc:
-            dialogs.show_message(
-                self, dialogs.Icon.Warning, "Example survey missing", exc.message, exc.hint or ""
-            )
-            return
-        self.open_files(paths, auto_run=auto_run, remember=False)
-
-    def open_files(
-        self,
-        paths: Sequence[Path],
-        *,
-        auto_run: bool = False,
-        remember: bool = True,
-        keep_overrides: bool = False,
-        mapping: Any = None,
-        overrides: dict[Path, tuple[str | None, int | None]] | None = None,
-        after: Callable[[LoadedSurvey], None] | None = None,
-    ) -> None:
-        """Read ``paths`` in the worker; the Import tab shows them when done (then
-        ``after`` runs: a project applies its brief options there)."""
-        paths = [Path(p) for p in paths]
-        if not paths:
-            return
-        if not keep_overrides:
-            self.overrides = dict(overrides or {})
-        self._auto_run = auto_run
-
-        def done(loaded: LoadedSurvey) -> None:
-            self._on_loaded(loaded, remember)
-
-        names = ", ".join(p.name for p in paths)
-        self._start(
-            jobs.load_job(paths, dict(self.overrides), mapping),
-            f"Reading {names}",
-            lambda loaded: self._on_loaded(loaded, remember, fresh=not keep_overrides, after=after),
-            "Could not open the survey",
-        )
-
-    def _on_loaded(
-        self,
-        loaded: LoadedSurvey,
-        remember: bool,
-        fresh: bool = True,
-        after: Callable[[LoadedSurvey], None] | None = None,
-    ) -> None:
-        """Show a survey read in the worker; ``fresh`` when it is another survey (not the
-        same one with a file added, removed or read again): then nothing of the last
-        survey stays (search text, scoring preview, results, the brief's title)."""
-        self.loaded = loaded
-        self.paths = list(loaded.paths)
-        self.analysed = None
-        self._charts_for = None
-        for runner in (self.brief_runner, self.chart_runner):
-            runner.cancel()  # a brief or chart of the last result must not arrive now
-        self.results_tab.clear()
-        self.report_tab.set_has_result(False)
-        if fresh:
-            self.import_tab.reset()
-            self.report_tab.new_survey(survey_name_of(self.paths))
-            self.project.new_survey()
-        self._hold_previews = True
-        try:
-            self.import_tab.set_survey(loaded)
-        finally:
-            self._hold_previews = False
-        self.stack.setCurrentWidget(self.tabs)
-        self.tabs.setCurrentWidget(self.import_tab)
-        if remember:
-            for path in loaded.paths:
-                self.settings.add_recent(path)
-            self._fill_recent()
-        self._update_title()
-        rows = sum(len(t.frame) for t in loaded.tables)
-        self.status_label.setText(
-            f"Read {rows:,} rows from {len(loaded.tables)} file(s). "
-            "Check the matched questions, then run the analysis."
-        )
-        self._set_busy(False)
-        if after is not None:
-            after(loaded)
-        self.survey_loaded.emit(loaded)
-        QTimer.singleShot(PREVIEW_DELAY_MS, self._start_pending_preview)
-        QTimer.singleShot(PREVIEW_DELAY_MS, self.define_missing)
-        if self._auto_run:
-            self._auto_run = False
-            # Let the Import tab paint first: painting while the analysis starts makes the
-            # two fight for the GIL (a 200-350 ms stall measured at 50,000 rows).
-            QTimer.singleShot(AUTO_RUN_DELAY_MS, self.run_analysis)
-
-    def remove_file(self, index: int) -> None:
-        if not 0 <= index < len(self.paths):
-            return
-        path = self.paths[index]
-        self.overrides.pop(path, None)
-        rest = [p for i, p in enumerate(self.paths) if i != index]
-        if rest:
-            self.open_files(rest, keep_overrides=True, remember=False)
-            return
-        self.loaded = None
-        self.analysed = None
-        self.paths = []
-        self.results_tab.clear()
-        self.report_tab.set_has_result(False)
-        self.stack.setCurrentWidget(self.welcome)
-        self._update_title()
-        self._set_busy(False)
-
-    def reread_file(self, index: int, sheet: object, header_row: int) -> None:
-        """Read one file again with the officer's sheet and header row."""
-        if not 0 <= index < len(self.paths):
-            return
-        self.overrides[self.paths[index]] = (sheet if isinstance(sheet, str) else None, header_row)
-        self.open_files(list(self.paths), keep_overrides=True, remember=False)
-
-    # drag and drop ---------------------------------------------------------------
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
-        if any(u.isLocalFile() for u in urls) and not self.busy:
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
-            event.acceptProposedAction()
-            if len(paths) == 1 and paths[0].suffix.lower() == ".coprod":
-                self.project.open(paths[0])
-            elif self.project.maybe_save(lambda: self.open_files(paths)):
-                self.open_files(paths)
-
-    # ------------------------------------------------------------------ mapping
-
-    def _on_mapping_edited(self) -> None:
-        self.run_action.setEnabled(self.import_tab.run_button.isEnabled())
-        if self.import_tab.missing_definitions():
-            self.define_missing()
-        self._update_title()
-        self.status_label.setText("Matching changed. Run the analysis to see its effect.")
-
-    def request_recode_preview(self, table_index: int, column: str) -> None:
-        if self._hold_previews:  # started after the first paint (_start_pending_preview)
-            self._pending_preview = (table_index, column)
-            return
-        self._pending_preview = None  # a newer choice replaces a held one
-        if self.loaded is None or not 0 <= table_index < len(self.loaded.tables):
-            return
-        mapping = self.import_tab.mapping()
-        topic = self.import_tab.current_construct()
-        if mapping is None or topic is None:
-            return
-        self._preview_column = column
-        self.preview_runner.start(
-            definition_jobs.define_job(self.loaded.tables, mapping, column, topic),
-            "recoding preview",
-        )
-
-    def _start_pending_preview(self) -> None:
-        pending, self._pending_preview = self._pending_preview, None
-        if pending is not None:
-            self.request_recode_preview(*pending)
-
-    def _on_preview_ready(self, defined: Any) -> None:
-        self.import_tab.set_recode_preview(defined)
-        self.preview_shown.emit(defined)
-
-    def define_missing(self) -> None:
-        """Work out (in the worker) the definitions of mapped columns that have none."""
-        if self.loaded is None:
-            return
-        columns = self.import_tab.missing_definitions()
-        mapping = self.import_tab.mapping()
-        if columns and mapping is not None:
-            self.define_runner.start(
-                definition_jobs.define_missing_job(self.loaded.tables, mapping, columns),
-                "question definitions",
-            )
-
-    def _on_definitions_ready(self, definitions: Any) -> None:
-        self.import_tab.add_definitions(definitions)
-        self.definitions_ready.emit()
-
-    def _on_preview_failed(self, message: str, hint: str) -> None:
-        self.import_tab.recode_title.setText(f"{message} {hint}".strip())
-
-    def save_mapping_dialog(self) -> None:
-        mapping = self.import_tab.mapping()
-        if mapping is None:
-            return
-        start = str(Path(self.settings.last_folder()) / "mapping.json")
-        name, _ = QFileDialog.getSaveFileName(self, "Save mapping", start, "Mapping file (*.json)")
-        if not name:
-            return
-        path = Path(name) if name.lower().endswith(".json") else Path(name + ".json")
-        self._start(
-            jobs.save_mapping_job(mapping, path),
-            "Saving the mapping",
-            lambda p: self.status_label.setText(f"Saved the mapping to {Path(p).name}."),
-            "Could not save the mapping",
-        )
-
-    def load_mapping_dialog(self) -> None:
-        if self.loaded is None:
-            return
-        name, _ = QFileDialog.getOpenFileName(
-            self, "Load mapping", self.settings.last_folder(), "Mapping file (*.json)"
-        )
-        if name:
-            self.load_mapping(Path(name))
-
-    def load_mapping(self, path: Path) -> None:
-        if self.loaded is None:
-            return
-
-        def done(mapping: Any) -> None:
-            self.import_tab.set_mapping(mapping)
-            self._set_busy(False)
-            self.status_label.setText(f"Loaded the mapping {path.name}.")
-
-        self._start(
-            jobs.load_mapping_job(path, self.loaded.tables),
-            f"Loading {path.name}",
-            done,
-            "Could not use the mapping",
-        )
-
-    # ------------------------------------------------------------------ analysis
-
-    def run_analysis(self) -> None:
-        """Prepare and analyse the survey with the current mapping, in the worker."""
-        from .import_tab import essentials_missing
-
-        if self.loaded is None:
-            return
-        mapping = self.import_tab.mapping()
-        why = essentials_missing(mapping)
-        if why:
-            dialogs.show_message(self, dialogs.Icon.Information, "Not ready yet", why)
-            return
-        if not self._confirmed_enough():
-            return
-        mapping = self.import_tab.mapping()
-        options = self.report_tab.brief_options(self._survey_name())
-        self._start(
-            jobs.analyse_job(
-                self.loaded.tables,
-                mapping,
-                None,
-                options,
-                charts=self.results_tab.chart_request(self.devicePixelRatioF()),
-            ),
-            "Analysing",
-            self._on_analysed,
-            "Could not run the analysis",
-        )
-
-    def _confirmed_enough(self) -> bool:
-        """Guesses are the program's, not the officer's: before the first analysis with
-        questions still to check, ask once, listing their topics."""
-        to_check, held = self.import_tab.unconfirmed()
-        if not to_check:
-            return True
-        text = "These topics have questions the program guessed and nobody has checked:\n• "
-        text += "\n• ".join(to_check)
-        if held:
-            text += "\n\nLeft out until their answers are scored: " + ", ".join(held)
-        answer = dialogs.ask_confirm(
-            self,
-            "Check the guesses?",
-            text,
-            "Confirm all: you have checked them and they are right. Let me check: open "
-            "the first one to check.",
-        )
-        if answer == "confirm":
-            refused = self.import_tab.confirm_all()
-            if refused:
-                self.status_label.setText(
-                    f"{len(refused)} question(s) could not be confirmed: some answers still "
-                    "need a score or to be marked missing."
-                )
-            return True
-        self.import_tab.open_first_to_check()
-        return False
-
-    def _survey_name(self) -> str | None:
-        return self.report_tab.survey_edit.text().strip() or survey_name_of(self.paths) or None
-
-    def _on_analysed(self, analysed: Analysed) -> None:
-        self.analysed = analysed
-        options = self.report_tab.brief_options(self._survey_name())
-        self.import_tab.set_quality(analysed.survey.quality)
-        self.results_tab.set_result(analysed, options)
-        self.report_tab.set_has_result(True)
-        self.tabs.setCurrentWidget(self.results_tab)
-        result = analysed.result
-        self.status_label.setText(
-            f"Analysis finished: {result.n_respondents:,} residents, "
-            f"{len(result.authorities)} council(s)."
-        )
-        self._set_busy(False)
-        # Let the Results tab paint before the brief job starts competing for the GIL:
-        # measured, starting it at once pushed the worst GUI stall from ~80 to ~105 ms.
-        QTimer.singleShot(BRIEF_DELAY_MS, self.request_brief)
-        self.analysis_done.emit(analysed)
-
-    # ------------------------------------------------------------------ report
-
-    def _save_prefs(self) -> None:
-        rt = self.report_tab
-        self.settings.set("prefs/council_name", rt.council_edit.text().strip())
-        self.settings.set("prefs/min_base", rt.min_base_spin.value())
-        self.settings.set("prefs/include_appendix", rt.appendix_check.isChecked())
-
-    def _on_brief_options_changed(self) -> None:
-        self._save_prefs()
-        if self.analysed is not None:
-            options = self.report_tab.brief_options(self._survey_name())
-            self.results_tab.set_result(self.analysed, options, charts=False)
-            self.request_brief()
-            # The small-group threshold decides which groups a chart may show.
-            self.request_charts()
-
-    def request_brief(self) -> None:
-        if self.analysed is None:
-            return
-        options = self.report_tab.brief_options(self._survey_name())
-        self._brief_for = self.analysed
-        self.brief_runner.start(jobs.brief_html_job(self.analysed.result, options), "brief")
-
-    def request_charts(self, names: tuple[str, ...] = ()) -> None:
-        """Have the worker draw charts again (new size, breakdown, council or threshold)."""
-        if self.analysed is None:
-            return
-        options = self.report_tab.brief_options(self._survey_name())
-        request = self.results_tab.chart_request(self.devicePixelRatioF(), tuple(names))
-        self._charts_for = self.analysed
-        self.chart_runner.start(jobs.charts_job(self.analysed.result, options, request), "charts")
-
-    def _on_charts_ready(self, charts: Any) -> None:
-        if self.analysed is None or self._charts_for is not self.analysed:
-            return  # drawn for a result no longer shown
-        self.analysed.charts.update(charts)
-        self.results_tab.show_charts(charts)
-        self.charts_shown.emit(tuple(charts))
-
-    def _on_brief_ready(self, view: Any) -> None:
-        if self.analysed is None or self._brief_for is not self.analysed:
-            return  # the brief of a result no longer shown
-        self.report_tab.set_html(view.html)
-        self.brief_shown.emit(view.html)
-
-    def _on_brief_failed(self, message: str, hint: str) -> None:
-        self.report_tab.set_html(f"<p>{message}</p><p>{hint}</p>")
-
-    def export_file(self, kind: str) -> None:
-        """Ask where to save (the dialog asks before overwriting), then write in the worker."""
-        if self.analysed is None:
-            return
-        if kind == "docx":
-            title, default, filt = "Export to Word", "brief.docx", "Word document (*.docx)"
-        else:
-            title, default, filt = "Export to Excel", "results.xlsx", "Excel workbook (*.xlsx)"
-        start = str(Path(self.settings.last_folder()) / default)
-        name, _ = QFileDialog.getSaveFileName(self, title, start, filt)
-        if not name:
-            return
-        path = Path(name)
-        if path.suffix.lower() != f".{kind}":
-            path = path.with_name(path.name + f".{kind}")
-            # The dialog confirmed the name it saw; ask again for the name we completed.
-            if path.exists() and not dialogs.ask_yes_no(
-                self, title, f"{path.name} already exists. Replace it?"
-            ):
-                return
-        self.export_to(kind, path)
-
-    def export_to(self, kind: str, path: Path) -> None:
-        if self.analysed is None:
-            return
-        self._save_prefs()
-        options = self.report_tab.brief_options(self._survey_name())
-        self._start(
-            jobs.export_file_job(self.analysed.result, options, path, kind),
-            f"Saving {path.name}",
-            self._on_exported,
-            f"Could not save {path.name}",
-        )
-
-    def export_all_dialog(self) -> None:
-        if self.analysed is None:
-            return
-        folder = QFileDialog.getExistingDirectory(
-            self, "Choose a folder for the brief", self.settings.last_folder()
-        )
-        if folder:
-            self.export_all_to(Path(folder))
-
-    def export_all_to(self, folder: Path) -> None:
-        if self.analysed is None:
-            return
-        options = self.report_tab.brief_options(self._survey_name())
-        self._start(
-            jobs.export_all_job(self.analysed.result, options, folder),
-            "Saving the brief and results",
-            self._on_exported,
-            "Could not save the brief",
-        )
-
-    def _on_exported(self, exported: Exported) -> None:
-        self.report_tab.set_saved(exported.files)
-        self.settings.set("window/last_folder", str(exported.folder))
-        names = ", ".join(p.name for p in exported.files.values())
-        self.status_label.setText(f"Saved {names} in {exported.folder}.")
-        self._set_busy(False)
-        self.export_done.emit(exported)
-
     # ------------------------------------------------------------------ help
 
     def _help(self) -> Any:
@@ -896,11 +411,6 @@ class MainWindow(QMainWindow):
         if self.exception_bridge is not None:
             self.exception_bridge.uninstall()
         super().closeEvent(event)
-
-
-def survey_name_of(paths: Sequence[Path]) -> str:
-    """A survey's name from its files: "GSS2010.dta" gives "GSS2010"."""
-    return ", ".join(dict.fromkeys(Path(p).stem for p in paths))
 
 
 def get_application() -> QApplication:

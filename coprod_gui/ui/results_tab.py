@@ -9,7 +9,6 @@ the window can never say something the brief does not.
 from __future__ import annotations
 
 import html
-import math
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -27,6 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.survey.constructs import FORMS
+from .results_text import (
+    FORM_LABEL,
+    base_words,
+    diagnostics_html,
+    level_cells,
+    num_text,
+    plain_level,
+)
 from .table_models import RowsModel
 from .views import make_table
 
@@ -36,7 +43,6 @@ if TYPE_CHECKING:
     from .jobs import Analysed, ChartRequest, RenderedChart
     from .plot_canvas import PlotCanvas
 
-FORM_LABEL = {"individual": "Individual co-production", "collective": "Collective co-production"}
 ALL_COUNCILS = "Compare all councils"
 GROUPING_LABEL = {"authority": "Council", "age_band": "Age band", "gender": "Gender"}
 
@@ -381,7 +387,7 @@ class ResultsTab(QWidget):
             for name, per_form in groups:
                 for form in FORMS:
                     prot = per_form.get(form)
-                    rows.append([name, FORM_LABEL[form], *_level_cells(prot, options)])
+                    rows.append([name, FORM_LABEL[form], *level_cells(prot, options)])
                     tips.append(status_note(prot.status, options) if prot else None)
             self.levels_model.set_rows(headers, rows, tips)
             return
@@ -389,9 +395,9 @@ class ResultsTab(QWidget):
         headers = [label, "Individual", "Collective", "Answered"]
         rows, tips = [], []
         for name, per_form in groups:
-            cells = [_plain_level(per_form.get(f), options) for f in FORMS]
+            cells = [plain_level(per_form.get(f), options) for f in FORMS]
             bases = [p for p in (per_form.get(f) for f in FORMS) if p is not None]
-            base = _base_words(bases[0], options) if bases else "–"
+            base = base_words(bases[0], options) if bases else "–"
             rows.append([name, *cells, base])
             notes = {status_note(p.status, options) for p in bases} - {""}
             tips.append("; ".join(sorted(notes)) or None)
@@ -422,11 +428,11 @@ class ResultsTab(QWidget):
                             [
                                 f"{group}: {FORM_LABEL.get(form, form)}",
                                 term,
-                                _num(t.estimate),
-                                _num(t.std_error),
-                                f"{_num(t.ci_low)} to {_num(t.ci_high)}",
+                                num_text(t.estimate),
+                                num_text(t.std_error),
+                                f"{num_text(t.ci_low)} to {num_text(t.ci_high)}",
                                 "< 0.001" if t.p_value < 0.001 else f"{t.p_value:.3f}",
-                                _num(t.std_estimate),
+                                num_text(t.std_estimate),
                             ]
                         )
             self.drivers_model.set_rows(headers, rows)
@@ -437,79 +443,3 @@ class ResultsTab(QWidget):
             view = plain_view(result, options)
             self.drivers_model.set_rows(view["headers"], view["rows"], view["tips"])
         self.diagnostics_view.setHtml(diagnostics_html(result, options))
-
-
-def diagnostics_html(result: AnalysisResult, options: BriefOptions) -> str:
-    """Notes on each model (who was used, why others dropped, any problem), plainly;
-    a note about a group too small to show does not name it (as in the brief)."""
-    from ..report.suppression import diagnostic_message
-
-    esc = html.escape
-    parts = ["<h4>Notes on these results</h4>"]
-    for group, models in (("Index model", result.models), ("Taking part", result.participation)):
-        for form, model in models.items():
-            title = f"{group}, {FORM_LABEL.get(form, form).lower()}"
-            explained = any("left out" in d.message for d in model.diagnostics)
-            lines = [] if explained else [f"{model.n:,} of {model.n_in_data:,} residents used."]
-            if not explained:
-                lines += [f"{n:,} left out: {esc(why)}." for why, n in model.dropped.items() if n]
-            if not model.ok:
-                lines.append("<b>This model could not be fitted.</b>")
-            lines += [
-                f"{'⚠ ' if d.severity != 'info' else ''}"
-                f"{esc(diagnostic_message(d, result, options))}"
-                for d in model.diagnostics
-            ]
-            parts.append(f"<p><b>{esc(title)}</b> ({esc(model.method)})<br>" + "<br>".join(lines))
-    general = [esc(w) for w in result.warnings] + [
-        esc(diagnostic_message(d, result, options)) for d in result.diagnostics
-    ]
-    if general:
-        parts.append("<p><b>General</b><br>" + "<br>".join(general) + "</p>")
-    return "\n".join(parts)
-
-
-def _num(value: float | None) -> str:
-    if value is None or not math.isfinite(value):
-        return "–"
-    return f"{value:.2f}"
-
-
-def _plain_level(prot: Any, options: BriefOptions) -> str:
-
-    if prot is None:
-        return "–"
-    if prot.level is None or prot.level.percent is None:
-        return "not shown"
-    from ..report.wording import one_in, percent
-
-    pct = prot.level.percent
-    text = f"{percent(pct)} ({one_in(pct)})"
-    return text + (" – caution" if prot.status == "caution" else "")
-
-
-def _base_words(prot: Any, options: BriefOptions) -> str:
-    from ..report.suppression import base_text
-
-    return base_text(prot.base, prot.status, options)
-
-
-def _level_cells(prot: Any, options: BriefOptions) -> list[str]:
-    from ..report.suppression import base_text, effective_text, status_note
-    from ..report.wording import percent
-
-    if prot is None:
-        return ["–", "–", "–", "–", ""]
-    lv = prot.level
-    if lv is None or lv.percent is None:
-        pct, ci = "not shown", "not shown"
-    else:
-        pct = percent(lv.percent, decimals=1)
-        ci = f"{_num(lv.ci_low)} to {_num(lv.ci_high)}"
-    return [
-        pct,
-        ci,
-        base_text(prot.base, prot.status, options),
-        effective_text(prot.effective_base, prot.status),
-        status_note(prot.status, options),
-    ]

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTabWidget
 
-from coprod_gui.ui import main_window
+from coprod_gui.ui import window_files
 from coprod_gui.ui.main_window import MainWindow
 
 from .conftest import ANALYSIS_TIMEOUT_MS, LOAD_TIMEOUT_MS
@@ -107,7 +107,7 @@ def test_help_is_a_window_with_wrapped_pages(qtbot, window: MainWindow) -> None:
 def test_open_dialog_offers_every_readable_kind_including_tab() -> None:
     from coprod_gui.core.io.reading import SUPPORTED_SUFFIXES
 
-    offered = main_window.SURVEY_FILTER.split(";;")[0]
+    offered = window_files.SURVEY_FILTER.split(";;")[0]
     assert "*.tab" in offered
     for suffix in SUPPORTED_SUFFIXES:
         assert f"*{suffix}" in offered, suffix
