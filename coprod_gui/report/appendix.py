@@ -40,10 +40,12 @@ def _fmt(v: float | None, nd: int = 1, sign: bool = False) -> str:
 
 
 def p_text(v: float | None) -> str:
-    """'<0.001' or '0.012' (never '0.000')."""
+    """'<0.001', '0.012' or '>0.999' (never '0.000' or '1.000', which read as certainty)."""
     if v is None or not math.isfinite(v):
         return "–"
-    return "<0.001" if v < 0.001 else f"{v:.3f}"
+    if v < 0.001:
+        return "<0.001"
+    return ">0.999" if v >= 0.9995 else f"{v:.3f}"  # what would round to 1.000
 
 
 def _range(est: float, low: float, high: float) -> str:
@@ -146,7 +148,10 @@ def _links_table(result: AnalysisResult, options: BriefOptions) -> Table | None:
         rows,
         "Percentage points with 95% ranges; difference = acting with others minus doing things "
         "for themselves. "
-        "p (odds scale): the test of the difference in log-odds (Holm-corrected for age). "
+        "A gap in percentage points depends on how common each form is (a form most residents "
+        "already do has less room to rise), so p tests the difference on the odds scale, which "
+        "allows for that; for age and other background questions p is Holm-corrected for the "
+        "number tested. "
         "All other terms are in the workbook.",
         source_line(result, options, min((m.n for m in result.participation.values()), default=0)),
     )

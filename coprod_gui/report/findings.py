@@ -382,29 +382,43 @@ def _story(
         if share:
             parts.append(share)
         return " ".join(parts)
-    gaps = []
-    for lk in sorted(per.values(), key=lambda lk: lk is not lead):
-        if strong(lk):
-            gaps.append(_levels_clause(lk, result, False))
-        else:
-            gaps.append(f"no clear gap of {points(options.min_points)} for {FORM_NOUN[lk.form]}")
     if base in DRIVER_WORDS:
         most, least, _ = DRIVER_WORDS[base]
-        who = f"Comparing residents who {most} with those who {least}"
+        who, whom = f"residents who {most}", f"those who {least}"
     elif base == "age":
         _, _, young, old = age_ends(result)
-        who = f"Comparing residents aged {old} with those aged {young}"
+        who, whom = f"residents aged {old}", f"those aged {young}"
     else:
         part = next(iter(result.participation.values()), None)
         ref = part.reference_levels.get(base, "the largest") if part is not None else "the largest"
-        who = (
-            f"Comparing {_group_words(base, term.partition('=')[2])} with "
-            f"{_ref_words(base, ref)}"
+        who = _group_words(base, term.partition("=")[2])
+        whom = _ref_words(base, ref)
+    # the same shape as every other bullet: who is more or less likely to do what, then
+    # the gap; a form without a clear gap is said once, by the verdict sentence
+    ordered = sorted(per.values(), key=lambda lk: lk is not lead)
+    first, first_value = True, 0.0
+    for lk in ordered:
+        if not strong(lk):
+            continue
+        more = "more" if lk.value > 0 else "less"
+        if first:
+            parts.append(
+                f"{sentence_case(who)} are {more} likely to {FORM_DO[lk.form]} than {whom}, "
+                f"among otherwise similar residents: a gap of {points(lk.value)}."
+            )
+            first, first_value = False, lk.value
+        else:
+            also = "also " if (lk.value > 0) == (first_value > 0) else ""
+            parts.append(
+                f"They are {also}{more} likely to {FORM_DO[lk.form]}: a gap of "
+                f"{points(lk.value)}."
+            )
+    if first:  # no clear gap in either form
+        parts.append(
+            f"{sentence_case(who)} and {whom} show no clear gap of "
+            f"{points(options.min_points)} or more in either form, among otherwise similar "
+            "residents."
         )
-    parts.append(
-        f"{who}, among otherwise similar residents, the chance of taking part is "
-        f"{' and '.join(gaps)}."
-    )
     parts.append(verdict_sentence(term, verdict, per))
     return " ".join(parts)
 

@@ -52,6 +52,18 @@ def group_table(
         cells.append(base_text(smallest.base, worst, options) if smallest else "–")  # type: ignore[arg-type]
         cells.append(status_note(worst, options))  # type: ignore[arg-type]
         rows.append(cells)
+    everyone = [result.levels.get(f) for f in FORMS]
+    if all(lv is not None and lv.percent is not None for lv in everyone):
+        # the row a reader compares each group with; it is in the key messages already,
+        # so it reveals nothing a hidden group could be worked out from
+        rows.append(
+            [
+                "All residents",
+                *(percent(lv.percent) for lv in everyone),  # type: ignore[union-attr]
+                whole(min(lv.base for lv in everyone)),  # type: ignore[union-attr]
+                "",
+            ]
+        )
     if not any(r[-1] for r in rows):
         header, rows = header[:-1], [r[:-1] for r in rows]
     notes = []
@@ -64,10 +76,13 @@ def group_table(
     in_groups = sum(p.base for p in by[FORMS[-1]].values())
     if total is not None and in_groups < total.base:
         notes.append(
-            f"{whole(total.base - in_groups)} residents gave no {first.lower()} and are not in "
-            "this table."
+            f"{whole(total.base - in_groups)} residents gave no {first.lower()}: they are "
+            "counted in 'All residents' only."
         )
-    source = source_line(result, options, in_groups if in_groups else None)
+    base = in_groups
+    if rows and rows[-1][0] == "All residents":
+        base = min(lv.base for lv in everyone)  # type: ignore[union-attr]
+    source = source_line(result, options, base if base else None)
     return Table(title, header, rows, " ".join(notes), source), by
 
 

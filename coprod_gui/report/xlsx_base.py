@@ -23,7 +23,7 @@ HEADER_FONT = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=14)
 PCT_FORMAT = "0.0"
 EST_FORMAT = "0.00"
-P_FORMAT = '[<0.001]"<0.001";0.000'  # a p-value is never shown as 0.000
+P_FORMAT = '[<0.001]"<0.001";[>=0.9995]">0.999";0.000'  # never shown as 0.000 or 1.000
 COUNT_FORMAT = "#,##0"
 MAX_WIDTH = 70
 

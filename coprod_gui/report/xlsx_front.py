@@ -59,7 +59,7 @@ NOTES: tuple[str, ...] = (
     "percentage points and in log-odds, in the same direction; 'opposite' when each form's "
     "link is clear and of opposite sign; otherwise 'similar'.",
     "Index models: 0 to 100 scores; a technical view only, not compared across forms.",
-    "p-values under 0.001 are shown as <0.001.",
+    "p-values under 0.001 are shown as <0.001 and those over 0.999 as >0.999.",
     "Effective base: the base a simple random sample of the same precision would need.",
 )
 

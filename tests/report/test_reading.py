@@ -105,11 +105,24 @@ def test_about_the_survey_near_the_front(demo_brief) -> None:
 
 
 def test_group_table_base_is_its_own(demo_brief) -> None:
-    """Table 2's groups add to 4,931, not the 5,000 its source line said."""
+    """Table 2's groups added to 4,931, not the 5,000 its source line said. Now each group
+    table ends with 'All residents' (the row a reader compares with): the source line gives
+    that row's base, and the groups plus those who gave no group add up to it."""
     tables = {t.title: t for s in demo_brief.body_sections() for t in s.blocks if hasattr(t, "rows")}
-    for t in tables.values():
-        counted = sum(int(r[3].replace(",", "")) for r in t.rows if r[3].replace(",", "").isdigit())
-        assert t.source.endswith(f"base: {counted:,} residents"), (t.title, t.source)
+    group_tables = [t for t in tables.values() if t.rows and t.rows[-1][0] == "All residents"]
+    assert len(group_tables) >= 2  # council and age group
+    for t in group_tables:
+        def n(cell: str) -> int:
+            return int(cell.replace(",", ""))
+
+        everyone = n(t.rows[-1][3])
+        counted = sum(n(r[3]) for r in t.rows[:-1] if r[3].replace(",", "").isdigit())
+        left_out = re.search(r"([\d,]+) residents gave no", t.note)
+        assert counted + (n(left_out.group(1)) if left_out else 0) == everyone, t.title
+        assert t.source.endswith(f"base: {everyone:,} residents"), (t.title, t.source)
+    age = next(t for t in group_tables if t.header[0] == "Age group")
+    assert "69 residents gave no age group: they are counted in 'All residents' only." in age.note
+    assert age.rows[-1][1:3] == ["93%", "32%"]  # the key messages' figures
 
 
 def test_options_are_distinct_and_measured_from_a_baseline(demo_brief) -> None:
@@ -131,3 +144,28 @@ def test_word_layout_keeps_headings_and_minus_signs(demo_brief, demo_result) -> 
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     assert not [c for c in cells if re.search(r"(^|[\s(])-\d", c)], "a hyphen as a minus sign"
     assert any("\u2212" in c for c in cells)  # negative ranges use the minus sign
+
+
+def test_a_background_group_reads_like_every_other_bullet(demo_brief, demo_result) -> None:
+    """A category (education) bullet says who is more or less likely to do what, then the
+    gap, as the driver and age bullets do; never 'the chance of taking part is 9 percentage
+    points less ... and no clear gap of 5 percentage points'."""
+    body = demo_brief.body_text()
+    assert "the chance of taking part is" not in body
+    link = demo_result.comparison["education=Other qualifications"].points.collective
+    assert link < 0
+    assert (
+        "Residents in the 'Other qualifications' education group are less likely to act "
+        "with others than those in the 'Degree or higher' group, among otherwise similar "
+        f"residents: a gap of {round(abs(link))} percentage points."
+    ) in body
+
+
+def test_p_values_never_print_as_certainty() -> None:
+    """A Holm-corrected p of 1 printed '1.000' in Table A2; like '0.000', it reads as
+    certainty."""
+    from coprod_gui.report.appendix import p_text
+
+    assert [p_text(v) for v in (0.0004, 0.0123, 0.9994, 0.9996, 1.0)] == [
+        "<0.001", "0.012", "0.999", ">0.999", ">0.999",
+    ]
