@@ -10,14 +10,16 @@ run in the worker.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core.progress import CancelFn, ProgressFn, check_cancelled
+from ..core.progress import CancelFn, ProgressFn, check_cancelled, slice_progress
 
 if TYPE_CHECKING:
     from ..core.survey.definitions import Answer, QuestionDefinition
-    from ..core.types import Mapping, RawTable
+    from ..core.types import DataQuality, Mapping, RawTable, Suggestion
     from .worker import Job
 
 MAX_NUMBER_ROWS = 12  # a number question lists its commonest values, then a summary row
@@ -143,5 +145,111 @@ def define_missing_job(tables: list[RawTable], mapping: Mapping, columns: list[s
             if column in topics:
                 out[column] = define_column(tables, mapping, column, topics[column])
         return out
+
+    return job
+
+
+# --------------------------------------------------------------------------- answer labels
+
+
+@dataclass
+class Labelled:
+    """A survey after a codebook gave its codes words: what the Import tab shows next."""
+
+    source: str  # the codebook's file name
+    path: Path
+    tables: list[RawTable]
+    mapping: Mapping
+    suggestions: list[Suggestion]
+    labelled: list[str]  # columns whose answers got their labels from the codebook
+    matched: list[str]  # topics matched only now that the answers have words
+    quality: DataQuality | None = None
+    quality_problem: str | None = None
+    thread_id: int = 0
+
+
+def merge_suggested(mapping: Mapping, suggested: Mapping) -> tuple[Mapping, list[str]]:
+    """``mapping`` with the topics it leaves unmatched filled from ``suggested``.
+
+    Why only those: a topic the officer has already matched is the officer's (or was
+    checked by them); a codes-only survey has most topics unmatched, because nothing can
+    be recognised in bare numbers, and the labels make them recognisable.
+    """
+    merged = copy.deepcopy(mapping)
+    used = {c for cols in merged.columns.values() for c in cols}
+    matched = []
+    for topic, columns in suggested.columns.items():
+        if merged.has(topic):
+            continue
+        new = [c for c in columns if c not in used]
+        if not new:
+            continue
+        merged.columns[topic] = new
+        used.update(new)
+        matched.append(topic)
+        merged.reverse += [c for c in suggested.reverse if c in new and c not in merged.reverse]
+        for column in new:
+            if column in suggested.service_areas:
+                merged.service_areas.setdefault(column, suggested.service_areas[column])
+    return merged, matched
+
+
+def labels_job(tables: list[RawTable], mapping: Mapping, path: Path) -> Job:
+    """Read a codebook (the reader ``analyse --codebook`` uses) and give the survey's codes
+    their labels; the questions it labels are defined again from the words, and topics
+    nobody matched yet are suggested afresh. In the worker: the codebook is a file."""
+
+    def job(progress: ProgressFn, is_cancelled: CancelFn) -> Labelled:
+        import threading
+
+        from ..core.errors import InputError
+        from ..core.survey.codebook import apply_codebook, read_codebook
+        from ..core.survey.define import build_definitions
+        from ..core.survey.mapping import suggest_mapping
+        from .jobs import check_quality
+
+        progress(0.0, f"Reading {path.name}")
+        book = read_codebook(path)
+        check_cancelled(is_cancelled)
+        labelled_tables = apply_codebook(tables, book)
+        labelled = [
+            column
+            for old, new in zip(tables, labelled_tables, strict=True)
+            for column, origin in new.label_origin.items()
+            if origin == "codebook" and old.label_origin.get(column) != "codebook"
+        ]
+        texts = any(
+            new.variable_labels != old.variable_labels
+            for old, new in zip(tables, labelled_tables, strict=True)
+        )
+        if not labelled and not texts:
+            raise InputError(
+                f"The codebook {path.name!r} gives no new labels for this survey's columns.",
+                hint="Check that its variable names are the survey's column names, and that "
+                "the answers have no labels already (the file's own labels are kept).",
+            )
+        progress(0.3, "Matching questions to what they measure")
+        suggested, suggestions = suggest_mapping(labelled_tables)
+        merged, matched = merge_suggested(mapping, suggested)
+        fresh = set(labelled)
+        merged.definitions = {k: v for k, v in merged.definitions.items() if k not in fresh}
+        check_cancelled(is_cancelled)
+        progress(0.5, "Working out how each question is answered")
+        merged.definitions = build_definitions(labelled_tables, merged)
+        quality, problem = check_quality(
+            labelled_tables, merged, slice_progress(progress, 0.6, 1.0), is_cancelled
+        )
+        return Labelled(
+            book.source,
+            path,
+            labelled_tables,
+            merged,
+            suggestions,
+            labelled,
+            matched,
+            quality,
+            problem,
+            threading.get_ident(),
+        )
 
     return job

@@ -10,6 +10,8 @@ with how sure the suggestion is.
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
@@ -35,13 +37,13 @@ from .definition_edits import DefinitionEdits, officer_status
 from .mapping_editor import CHOOSE_COLUMN, COLUMN_ROLE, MappingEditor
 from .quality import DataWindow, quality_html
 from .table_models import DataFrameModel
-from .undo import MappingEdit
+from .undo import MappingEdit, SurveyEdit
 from .variable_view import VariableModel
 from .views import make_table
 
 if TYPE_CHECKING:
-    from ..core.types import DataQuality, Mapping, Suggestion
-    from .definition_jobs import DefinedColumn
+    from ..core.types import DataQuality, Mapping, RawTable, Suggestion
+    from .definition_jobs import DefinedColumn, Labelled
     from .jobs import LoadedSurvey
 
 def essentials_missing(mapping: Mapping | None) -> str:
@@ -56,6 +58,19 @@ def essentials_missing(mapping: Mapping | None) -> str:
     if not needs:
         return ""
     return "To run the analysis, match " + " and ".join(needs) + " to columns of the survey."
+
+
+@dataclass
+class SurveyState:
+    """What answer labels change: the tables (never copied), the mapping, the suggestions
+    and the data-quality report made from them; one undo step puts all of it back."""
+
+    tables: list[RawTable]
+    mapping: Mapping | None
+    suggestions: list[Suggestion]
+    quality: DataQuality | None
+    quality_problem: str | None
+    codebook: Path | None = None
 
 
 class ImportTab(MappingEditor, DefinitionEdits, QWidget):
@@ -77,6 +92,7 @@ class ImportTab(MappingEditor, DefinitionEdits, QWidget):
         self._filling = False
         self.recode_column = ""  # the column the answers table shows
         self._defined: DefinedColumn | None = None
+        self.codebook: Path | None = None  # the answer labels' codebook, while applied
         self.undo_stack = QUndoStack(self)
         self._build()
 
@@ -196,6 +212,7 @@ class ImportTab(MappingEditor, DefinitionEdits, QWidget):
         """Show a freshly read survey and its suggested mapping."""
         self.loaded = loaded
         self.undo_stack.clear()  # edits of another reading cannot be undone into this one
+        self.codebook = None  # the window applies it again to a survey read again
         self._mapping = copy.deepcopy(loaded.mapping)
         self._suggestions = {(s.construct, s.column): s for s in loaded.suggestions}
         seen: set[str] = set()
@@ -256,6 +273,54 @@ class ImportTab(MappingEditor, DefinitionEdits, QWidget):
         self.refresh_variables()
         self._update_run_state(False)
         self.mapping_edited.emit()
+
+    def apply_labels(self, labelled: Labelled) -> None:
+        """Show the survey with the answer labels of a codebook, as one undoable step."""
+        if self.loaded is None:
+            return
+        before = self._survey_state()
+        after = SurveyState(
+            labelled.tables,
+            copy.deepcopy(labelled.mapping),
+            labelled.suggestions,
+            labelled.quality,
+            labelled.quality_problem,
+            labelled.path,
+        )
+        self._restore_survey(after)
+        self.undo_stack.push(
+            SurveyEdit(
+                self._restore_survey, before, after, f"Import answer labels from {labelled.source}"
+            )
+        )
+
+    def _survey_state(self) -> SurveyState:
+        assert self.loaded is not None
+        return SurveyState(
+            list(self.loaded.tables),
+            copy.deepcopy(self._mapping),
+            list(self.loaded.suggestions),
+            self.loaded.quality,
+            self.loaded.quality_problem,
+            self.codebook,
+        )
+
+    def _restore_survey(self, state: SurveyState) -> None:
+        """Show ``state`` everywhere: the window's survey is the tab's, so the analysis and
+        the previews use these tables too."""
+        if self.loaded is None or state.mapping is None:
+            return
+        self.loaded.tables = list(state.tables)
+        self.loaded.suggestions = list(state.suggestions)
+        self.loaded.quality, self.loaded.quality_problem = state.quality, state.quality_problem
+        self._suggestions = {(s.construct, s.column): s for s in state.suggestions}
+        self.codebook = state.codebook
+        row = max(self.files_list.currentRow(), 0)
+        if row < len(state.tables):
+            table = state.tables[row]
+            self.preview_model.set_frame(table.frame, table.variable_labels)
+        self.set_quality(state.quality, state.quality_problem)
+        self.restore_mapping(state.mapping)
 
     def reset(self) -> None:
         """A clean slate for another survey: no search text, no old scoring, no old data."""

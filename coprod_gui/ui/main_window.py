@@ -63,6 +63,7 @@ class MainWindow(FileActions, ResultActions, QMainWindow):
     brief_shown = Signal(str)
     preview_shown = Signal(object)  # DefinedColumn: the answers table shows it
     definitions_ready = Signal()
+    labels_imported = Signal(object)  # definition_jobs.Labelled
     charts_shown = Signal(tuple)  # names of the charts just painted
     job_failed = Signal(str, str)  # message, hint (after the message box)
     job_cancelled = Signal()
@@ -196,6 +197,10 @@ class MainWindow(FileActions, ResultActions, QMainWindow):
         self.load_mapping_action = self._action(
             "&Load mapping…", self.load_mapping_dialog, "Ctrl+L"
         )
+        self.labels_action = self._action("Import answer la&bels…", self.import_labels_dialog)
+        self.labels_action.setToolTip(
+            "Read a codebook (variable, value, label) so a file of bare codes shows its answers"
+        )
         self.export_action = self._action("E&xport brief…", self.export_all_dialog, "Ctrl+Shift+E")
         self.quit_action = self._action(
             "&Quit", self.close, "Ctrl+Q"
@@ -206,7 +211,12 @@ class MainWindow(FileActions, ResultActions, QMainWindow):
         file_menu.addAction(self.save_project_action)
         file_menu.addAction(self.save_project_as_action)
         file_menu.addSeparator()
-        for action in (self.run_action, self.save_mapping_action, self.load_mapping_action):
+        for action in (
+            self.run_action,
+            self.save_mapping_action,
+            self.load_mapping_action,
+            self.labels_action,
+        ):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.export_action)
@@ -316,6 +326,7 @@ class MainWindow(FileActions, ResultActions, QMainWindow):
         self.welcome.setEnabled(not busy)
         self.save_mapping_action.setEnabled(has_survey and not busy)
         self.load_mapping_action.setEnabled(has_survey and not busy)
+        self.labels_action.setEnabled(has_survey and not busy)
         self.export_action.setEnabled(has_result and not busy)
         self.import_tab.set_busy(busy)
         self.run_action.setEnabled(self.import_tab.run_button.isEnabled())

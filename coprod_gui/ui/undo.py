@@ -37,3 +37,26 @@ class MappingEdit(QUndoCommand):
 
     def undo(self) -> None:
         self._restore(copy.deepcopy(self.before))
+
+
+class SurveyEdit(QUndoCommand):
+    """One edit of what the survey's answers mean as well as of the mapping (answer labels
+    from a codebook): the tables before and after are kept as they are, never copied
+    (a codebook makes new tables and leaves the old ones untouched, and copying a
+    50,000-row survey on the window's thread would freeze it); the mappings are copied."""
+
+    def __init__(self, restore: Restore, before: Any, after: Any, text: str) -> None:
+        super().__init__(text)
+        self._restore = restore
+        self.before = before
+        self.after = after
+        self._done = True  # the window has already shown the "after"
+
+    def redo(self) -> None:
+        if self._done:
+            self._done = False
+            return
+        self._restore(self.after)
+
+    def undo(self) -> None:
+        self._restore(self.before)

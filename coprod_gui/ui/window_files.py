@@ -34,6 +34,12 @@ SURVEY_FILTER = (
 )
 
 
+CODEBOOK_FILTER = (
+    "Codebook or data dictionary (*.csv *.tsv *.tab *.txt *.xlsx *.xlsm *.xls *.ods);;"
+    "All files (*)"
+)
+
+
 def survey_name_of(paths: Sequence[Path]) -> str:
     """A survey's name from its files: "GSS2010.dta" gives "GSS2010"."""
     return ", ".join(dict.fromkeys(Path(p).stem for p in paths))
@@ -153,6 +159,7 @@ class FileActions:
         """Show a survey read in the worker; ``fresh`` when it is another survey (not the
         same one with a file added, removed or read again): then nothing of the last
         survey stays (search text, scoring preview, results, the brief's title)."""
+        codebook = None if fresh else self.import_tab.codebook
         self.loaded = loaded
         self.paths = list(loaded.paths)
         self.analysed = None
@@ -186,6 +193,8 @@ class FileActions:
         if after is not None:
             after(loaded)
         self.survey_loaded.emit(loaded)
+        if codebook is not None:  # the same survey read again keeps its answer labels
+            self.import_labels(codebook)
         QTimer.singleShot(PREVIEW_DELAY_MS, self._start_pending_preview)
         QTimer.singleShot(PREVIEW_DELAY_MS, self.define_missing)
         if self._auto_run:
@@ -330,4 +339,39 @@ class FileActions:
             f"Loading {path.name}",
             done,
             "Could not use the mapping",
+        )
+
+    # ------------------------------------------------------------------ answer labels
+
+    def import_labels_dialog(self) -> None:
+        """File → Import answer labels…: a codebook for a file that holds only codes."""
+        if self.loaded is None:
+            return
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Import answer labels", self.settings.last_folder(), CODEBOOK_FILTER
+        )
+        if name:
+            self.import_labels(Path(name))
+
+    def import_labels(self, path: Path) -> None:
+        """Read the codebook in the worker (the reader ``analyse --codebook`` uses); the
+        Import tab then shows words instead of codes, as one undo step."""
+        if self.loaded is None:
+            return
+
+        def done(labelled: Any) -> None:
+            self.import_tab.apply_labels(labelled)
+            self._set_busy(False)
+            count = len(labelled.labelled)
+            self.status_label.setText(
+                f"Answer labels for {count:,} question{'s' if count != 1 else ''} came from "
+                f"{labelled.source}. Check the matched questions, then run the analysis."
+            )
+            self.labels_imported.emit(labelled)
+
+        self._start(
+            definition_jobs.labels_job(self.loaded.tables, self.import_tab.mapping(), path),
+            f"Reading {path.name}",
+            done,
+            "Could not use the answer labels",
         )
