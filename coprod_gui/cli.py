@@ -75,6 +75,13 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("--fieldwork", help='when the survey ran, e.g. "September to October 2026"')
     brief.add_argument("--council", help="the council the brief is for")
     brief.add_argument("--contact", help="who to contact about the brief (name, team, email)")
+    brief.add_argument(
+        "--sampling", help='how residents were chosen, e.g. "a random sample of 8,000 addresses"'
+    )
+    brief.add_argument(
+        "--weighting",
+        help='what the weights make the answers match, e.g. "the age and sex of residents"',
+    )
     return parser
 
 
@@ -242,7 +249,9 @@ def run(args: argparse.Namespace, progress: ProgressPrinter) -> list[Path]:
     from .report.export import (
         DEMO_CONTACT,
         DEMO_FIELDWORK,
+        DEMO_SAMPLING,
         DEMO_SURVEY_NAME,
+        DEMO_WEIGHTING,
         export_all,
         results_document,
     )
@@ -318,6 +327,10 @@ def run(args: argparse.Namespace, progress: ProgressPrinter) -> list[Path]:
             "council_name": args.council,
             "contact": args.contact
             or (DEMO_CONTACT if args.demo and not brief_options.contact else None),
+            "sampling": args.sampling
+            or (DEMO_SAMPLING if args.demo and not brief_options.sampling else None),
+            "weighting": args.weighting
+            or (DEMO_WEIGHTING if args.demo and not brief_options.weighting else None),
         }
         brief_options = dataclasses.replace(
             brief_options, **{k: v for k, v in context.items() if v is not None}

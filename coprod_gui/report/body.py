@@ -403,6 +403,8 @@ def _about_section(result: AnalysisResult, options: BriefOptions) -> Section:
     name = options.survey_name or "A survey of residents"
     when = f", carried out {options.fieldwork}" if options.fieldwork else ""
     items = [f"{name}{when}, in the councils named above."]
+    if options.sampling:
+        items[0] += f" Who was asked: {options.sampling}."
     who = (
         f"{whole(result.n_respondents)} residents answered. Each table and chart gives "
         "its own base: the residents whose answers it counts."
@@ -417,8 +419,11 @@ def _about_section(result: AnalysisResult, options: BriefOptions) -> Section:
                 "skipped a question the links need."
             )
     items.append(who)
-    if weight_varies(result):
-        items.append("The figures are weighted to match the local population.")
+    if weight_varies(result) and options.weighting:
+        items.append(f"The figures are weighted to match {options.weighting}.")
+    elif weight_varies(result):
+        # what the weights were made to match is the survey's to say, not ours to guess
+        items.append("The figures are weighted with the survey's own weights.")
     elif result.weighted:
         items.append("The survey's weight is the same for everyone, so it changes nothing.")
     else:
@@ -468,6 +473,12 @@ def _caveats(result: AnalysisResult, findings: list[Finding], options: BriefOpti
         "The survey cannot show what would happen if views changed.",
         "What residents do is as they told us. People may report more than they do.",
     ]
+    if not options.sampling:
+        items.append(
+            "The margins of error assume residents were chosen at random. If anyone could "
+            "take part (for example an open online survey), the figures may not represent "
+            "all residents, however small their margins."
+        )
     tested = sum(len(per) for per in links(result, options).values())
     if tested:
         items.append(

@@ -215,6 +215,8 @@ def build_brief(result: AnalysisResult, options: BriefOptions | None = None) -> 
     details = [("Survey", options.survey_name or "Resident survey")]
     if options.fieldwork:
         details.append(("Fieldwork", options.fieldwork))
+    if options.sampling:
+        details.append(("Who was asked", options.sampling))
     one = options.council_name or len(result.authorities) <= 1
     details.append(("Council" if one else "Councils", place))
     details.append(("Residents who answered", whole(result.n_respondents)))

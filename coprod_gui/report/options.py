@@ -21,8 +21,10 @@ class BriefOptions:
     research settings use 10). ``caution_base``: figures on fewer than this carry a caution.
     ``min_points``: the smallest gap (percentage points, over a driver's range) the body
     reports as a finding or bases a recommendation on. ``survey_name``, ``fieldwork``,
-    ``council_name`` and ``contact`` are the context a published statistic carries; the
-    brief never shows a file or sheet name in their place.
+    ``council_name``, ``contact``, ``sampling`` (how residents were chosen) and
+    ``weighting`` (what the weights make the answers match) are the context a published
+    statistic carries; the brief never shows a file or sheet name in their place, and never
+    claims what the officer has not said (a weight's target, a random sample).
     """
 
     council_name: str | None = None
@@ -30,6 +32,8 @@ class BriefOptions:
     survey_name: str | None = None
     fieldwork: str | None = None  # e.g. "September to November 2026"
     contact: str | None = None  # e.g. "Policy team, policy@council.gov.uk"
+    sampling: str | None = None  # how residents were chosen, e.g. "a random sample of addresses"
+    weighting: str | None = None  # what the weights match, e.g. "the age and sex of residents"
     min_points: float = 5.0
     min_base: int = 10
     caution_base: int = 50

@@ -269,6 +269,7 @@ class MainWindow(FileActions, ResultActions, QMainWindow):
             "",
             s.get("prefs/min_base"),
             s.get("prefs/include_appendix"),
+            contact=s.get("prefs/contact"),
         )
 
     def show_tab(self, index: int) -> None:

@@ -59,6 +59,24 @@ class ReportTab(QWidget):
         self.survey_edit = QLineEdit(box)
         self.survey_edit.setAccessibleName("Name of the survey")
         self.survey_edit.setToolTip("How the brief names the survey; taken from the file name")
+        self.fieldwork_edit = self._line(
+            box, "e.g. September to October 2026", "When the survey ran",
+            "Shown on the title page and under every table and chart",
+        )
+        self.contact_edit = self._line(
+            box, "e.g. Policy team, policy@council.gov.uk", "Contact",
+            "Who readers can ask about the brief (kept for next time)",
+        )
+        self.sampling_edit = self._line(
+            box, "e.g. a random sample of 8,000 addresses, by post or online", "Who was asked",
+            "How residents were chosen. Left empty, the brief warns that its margins assume "
+            "a random sample",
+        )
+        self.weighting_edit = self._line(
+            box, "e.g. the age and sex of residents (ONS estimates)", "What the weights match",
+            "What the survey's weights make the answers match. Left empty, the brief says "
+            "only that the survey's own weights are used",
+        )
         self.min_base_spin = QSpinBox(box)
         self.min_base_spin.setRange(5, 100)
         self.min_base_spin.setValue(10)
@@ -74,6 +92,10 @@ class ReportTab(QWidget):
         form.addRow("&Council name:", self.council_edit)
         form.addRow("&Title:", self.title_edit)
         form.addRow("Su&rvey:", self.survey_edit)
+        form.addRow("Fiel&dwork:", self.fieldwork_edit)
+        form.addRow("Co&ntact:", self.contact_edit)
+        form.addRow("Who was as&ked:", self.sampling_edit)
+        form.addRow("Weights m&atch:", self.weighting_edit)
         form.addRow("&Smallest group shown:", self.min_base_spin)
         form.addRow("", self.appendix_check)
         self.update_button = QPushButton("&Update the brief", box)
@@ -112,12 +134,26 @@ class ReportTab(QWidget):
         self.browser.setOpenExternalLinks(False)
         self.browser.setPlaceholderText("The brief appears here once the analysis has run.")
         outer.addWidget(self.browser, 3)
-        for line in (self.council_edit, self.title_edit, self.survey_edit):
+        for line in self._context_edits():
             line.textEdited.connect(lambda _t: self.edited.emit())
         self.min_base_spin.valueChanged.connect(self._on_edited)
         self.appendix_check.toggled.connect(self._on_edited)
         self._applying = False
         self.set_busy(False)
+
+    @staticmethod
+    def _line(box: QWidget, placeholder: str, name: str, tip: str) -> QLineEdit:
+        edit = QLineEdit(box)
+        edit.setPlaceholderText(placeholder)
+        edit.setAccessibleName(name)
+        edit.setToolTip(tip)
+        return edit
+
+    def _context_edits(self) -> tuple[QLineEdit, ...]:
+        return (
+            self.council_edit, self.title_edit, self.survey_edit, self.fieldwork_edit,
+            self.contact_edit, self.sampling_edit, self.weighting_edit,
+        )
 
     def _on_edited(self, *_args: object) -> None:
         if not self._applying:
@@ -131,15 +167,23 @@ class ReportTab(QWidget):
             self.title_edit.setText(options.title or "")
             if options.survey_name:
                 self.survey_edit.setText(options.survey_name)
+            self.fieldwork_edit.setText(options.fieldwork or "")
+            self.contact_edit.setText(options.contact or "")
+            self.sampling_edit.setText(options.sampling or "")
+            self.weighting_edit.setText(options.weighting or "")
             self.min_base_spin.setValue(options.min_base)
             self.appendix_check.setChecked(options.include_appendix)
         finally:
             self._applying = False
 
-    def set_options(self, council: str, title: str, min_base: int, appendix: bool) -> None:
+    def set_options(
+        self, council: str, title: str, min_base: int, appendix: bool, contact: str = ""
+    ) -> None:
+        """The officer's saved preferences (council, contact, smallest group, appendix)."""
         self._applying = True
         try:
             self.council_edit.setText(council)
+            self.contact_edit.setText(contact)
             self.title_edit.setText(title)
             self.min_base_spin.setValue(min_base)
             self.appendix_check.setChecked(appendix)
@@ -147,8 +191,11 @@ class ReportTab(QWidget):
             self._applying = False
 
     def new_survey(self, survey_name: str) -> None:
-        """Another survey is open: its own name, no title or saved file from the last one."""
+        """Another survey is open: its own name, no title, fieldwork, sample, weighting or
+        saved file from the last one (the council and contact stay: they are the officer's)."""
         self.title_edit.clear()
+        for edit in (self.fieldwork_edit, self.sampling_edit, self.weighting_edit):
+            edit.clear()
         self.survey_edit.setText(survey_name)
         self.browser.clear()
         self.saved_label.clear()
@@ -163,6 +210,10 @@ class ReportTab(QWidget):
             council_name=self.council_edit.text().strip() or None,
             title=self.title_edit.text().strip() or None,
             survey_name=self.survey_edit.text().strip() or survey_name,
+            fieldwork=self.fieldwork_edit.text().strip() or None,
+            contact=self.contact_edit.text().strip() or None,
+            sampling=self.sampling_edit.text().strip() or None,
+            weighting=self.weighting_edit.text().strip() or None,
             min_base=self.min_base_spin.value(),
             include_appendix=self.appendix_check.isChecked(),
         )

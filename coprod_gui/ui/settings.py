@@ -28,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "prefs/min_base": 10,
     "prefs/include_appendix": True,
     "prefs/council_name": "",
+    "prefs/contact": "",
     "prefs/title": "",
     "window/last_folder": "",
     "window/recent_files": [],

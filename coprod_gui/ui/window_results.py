@@ -110,6 +110,7 @@ class ResultActions:
     def _save_prefs(self) -> None:
         rt = self.report_tab
         self.settings.set("prefs/council_name", rt.council_edit.text().strip())
+        self.settings.set("prefs/contact", rt.contact_edit.text().strip())
         self.settings.set("prefs/min_base", rt.min_base_spin.value())
         self.settings.set("prefs/include_appendix", rt.appendix_check.isChecked())
 

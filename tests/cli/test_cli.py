@@ -208,3 +208,21 @@ def test_robustness_flag_adds_the_checks(small_survey: Path, tmp_path: Path, cap
     doc = json.loads((tmp_path / "r" / "results.json").read_text(encoding="utf-8"))
     assert "mixedlm:collective" in doc["robustness"]
     assert any(k.startswith("ordered:") for k in doc["robustness"])
+
+
+def test_the_briefs_context_flags_reach_the_word_brief(
+    small_survey: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--fieldwork, --contact, --sampling and --weighting are printed where a reader looks."""
+    docx = pytest.importorskip("docx")
+    out = tmp_path / "out"
+    argv = [str(small_survey), "--out", str(out), "--fieldwork", "May 2026", "--contact",
+            "Policy team", "--sampling", "a random sample of 2,000 addresses", "--weighting",
+            "the age and sex of residents"]
+    assert run_cli(argv, capsys)[0] == 0
+    text = "\n".join(p.text for p in docx.Document(str(out / "brief.docx")).paragraphs)
+    assert "Who was asked: a random sample of 2,000 addresses." in text
+    assert "Contact: Policy team." in text
+    assert "May 2026" in text
+    assert "The margins of error assume" not in text
+    assert "The figures are weighted to match the age and sex of residents." in text

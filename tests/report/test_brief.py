@@ -290,7 +290,24 @@ def test_constant_weight_is_not_called_weighting(hand_result) -> None:
         lv.effective_base = float(lv.base)  # every weight the same
     assert "weighted to match" not in build_brief(hand_result).body_text()
     hand_result.levels["individual"].effective_base = 640.0
-    assert "weighted to match the local population" in build_brief(hand_result).body_text()
+    # the brief never guesses what the weights match: it says so only when told
+    assert "weighted with the survey's own weights" in build_brief(hand_result).body_text()
+    told = BriefOptions(weighting="the age and sex of residents (ONS estimates)")
+    body = build_brief(hand_result, told).body_text()
+    assert "The figures are weighted to match the age and sex of residents (ONS estimates)." in body
+
+
+def test_the_sample_is_said_when_given_and_its_absence_is_a_caveat(hand_result) -> None:
+    """'Who was asked' on the title page and in About the survey when the officer says it;
+    without it, the caveats say the margins assume a random sample."""
+    assumed = "The margins of error assume residents were chosen at random."
+    plain = build_brief(hand_result)
+    assert assumed in plain.all_text()
+    given = build_brief(hand_result, BriefOptions(sampling="a random sample of 8,000 addresses"))
+    text = given.all_text()
+    assert assumed not in text
+    assert "Who was asked: a random sample of 8,000 addresses." in text
+    assert ("Who was asked", "a random sample of 8,000 addresses") in given.details
 
 
 def test_caveats_state_what_a_reader_must_know(hand_result) -> None:

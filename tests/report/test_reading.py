@@ -100,7 +100,9 @@ def test_about_the_survey_near_the_front(demo_brief) -> None:
     assert "The links use 3,994 of them" in text
     assert "Contact: Policy team, policy@example.gov.uk." in text
     assert "workbook results.xlsx" in text
-    assert "weighted to match the local population" in text  # the demo's weight varies
+    # the demo's weight varies, but what it matches is the officer's to say, not ours
+    assert "weighted with the survey's own weights" in text
+    assert "local population" not in text
     assert re.search(r"A share for all residents is likely to be within \d percentage points", text)
 
 

@@ -38,6 +38,9 @@ def test_a_new_survey_clears_the_old_title_search_preview_and_results(
     it.select_construct("efficacy")
     qtbot.waitUntil(lambda: it.recode_model.rowCount() > 0, timeout=30_000)
     rt.title_edit.setText("Co-production in GSS 2010")
+    rt.fieldwork_edit.setText("February to June 2010")
+    rt.sampling_edit.setText("a national random sample")
+    rt.contact_edit.setText("Policy team")
     with qtbot.waitSignal(window.analysis_done, timeout=ANALYSIS_TIMEOUT_MS):
         it.run_button.click()
     assert window.results_tab.cards["respondents"].value.text() == "5,000"
@@ -46,6 +49,10 @@ def test_a_new_survey_clears_the_old_title_search_preview_and_results(
     with qtbot.waitSignal(window.survey_loaded, timeout=LOAD_TIMEOUT_MS):
         window.open_files([other])
     assert rt.title_edit.text() == ""  # the brief's title falls back to the new survey's
+    # the old survey's fieldwork and sample never go out under the new one; the contact is
+    # the officer's, so it stays
+    opts = rt.brief_options()
+    assert (opts.fieldwork, opts.sampling, opts.contact) == (None, None, "Policy team")
     assert rt.survey_edit.text() == "Riverside residents 2024"
     assert window.report_tab.brief_options().survey_name == "Riverside residents 2024"
     assert it.column_filter.text() == ""
