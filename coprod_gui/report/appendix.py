@@ -63,6 +63,16 @@ def _form_name(form: str) -> str:
     return sentence_case(FORM_NOUN.get(form, form))
 
 
+def _age_years(result: AnalysisResult) -> str:
+    """'40 years from 30 to 70' or '62.5 years from the 16-24 band's midpoint to the 75+
+    band's' (never '... between 70 against 30')."""
+    young, old, young_label, old_label = age_ends(result)
+    span = f"{old - young:g} years"
+    if (young_label, old_label) == (f"{young:g}", f"{old:g}"):
+        return f"{span} from {young:g} to {old:g}"
+    return f"{span} from the {young_label} band's midpoint to the {old_label} band's"
+
+
 def _methods(result: AnalysisResult, options: BriefOptions) -> list[str]:
     weighted = " (weighted, with Kish effective bases)" if result.weighted else ""
     return [
@@ -72,8 +82,7 @@ def _methods(result: AnalysisResult, options: BriefOptions) -> list[str]:
         "drivers (scored 0 to 1), age, background and council; the two forms stacked in one "
         "model with respondent-clustered standard errors. A gap is the average change in the "
         "predicted share from the lowest to the highest answer (age: per year, times the "
-        f"years between {age_label(result).removeprefix('Age (').removesuffix(')')}, the bands' "
-        "midpoints when age came in bands), with delta-method 95% ranges.",
+        f"{_age_years(result)}), with delta-method 95% ranges.",
         "Comparison of the forms: a form is named only when the difference is clear both in "
         "percentage points and in log-odds, in the same direction; 'opposite' when each "
         "form's link is clear and the signs differ; otherwise 'similar'.",

@@ -13,7 +13,16 @@ import math
 
 from ..core.results import AnalysisResult, BriefItem
 from ..core.survey.constructs import DRIVERS, FORMS
-from .brief import Block, Bullets, Chart, KeyMessage, Para, Section, source_line
+from .brief import (
+    Block,
+    Bullets,
+    Chart,
+    KeyMessage,
+    Para,
+    Section,
+    council_from_file_name,
+    source_line,
+)
 from .charts import efficacy_points
 from .findings import (
     FORM_NOUN,
@@ -402,7 +411,14 @@ def _about_section(result: AnalysisResult, options: BriefOptions) -> Section:
     reader knows how far to trust the figures before reading them."""
     name = options.survey_name or "A survey of residents"
     when = f", carried out {options.fieldwork}" if options.fieldwork else ""
-    items = [f"{name}{when}, in the councils named above."]
+    where = (
+        ""
+        if council_from_file_name(result) and not options.council_name
+        else ", in the council named above"
+        if options.council_name or len(result.authorities) <= 1
+        else ", in the councils named above"
+    )
+    items = [f"{name}{when}{where}."]
     if options.sampling:
         items[0] += f" Who was asked: {options.sampling}."
     who = (

@@ -164,6 +164,14 @@ def _block_text(b: Block, *, tables: bool) -> list[str]:
     return [b.caption]
 
 
+def council_from_file_name(result: AnalysisResult) -> bool:
+    """One survey file and no council column: the only 'council' is the file's name
+    (e.g. 'GSS2010'), which the brief must not print as a council or put in its title."""
+    mapping = getattr(result, "mapping", None)
+    mapped = mapping.get("authority") if mapping is not None else None
+    return not mapped and len(result.authorities) <= 1
+
+
 def _councils(result: AnalysisResult, options: BriefOptions) -> str:
     """The councils by name, except any too small to show (a name can be a resident's own
     words, and naming a tiny council says a handful of people answered from it)."""
@@ -204,9 +212,12 @@ def build_brief(result: AnalysisResult, options: BriefOptions | None = None) -> 
     options = options or BriefOptions()
     findings = build_findings(result, options)
     place = _councils(result, options)
+    unnamed = council_from_file_name(result) and not options.council_name
     single = options.council_name or (
         next(iter(result.authorities))
-        if len(result.authorities) == 1 and result.n_respondents >= options.min_base
+        if len(result.authorities) == 1
+        and result.n_respondents >= options.min_base
+        and not unnamed
         else None
     )
     title = options.title or (
@@ -218,7 +229,8 @@ def build_brief(result: AnalysisResult, options: BriefOptions | None = None) -> 
     if options.sampling:
         details.append(("Who was asked", options.sampling))
     one = options.council_name or len(result.authorities) <= 1
-    details.append(("Council" if one else "Councils", place))
+    if not unnamed:
+        details.append(("Council" if one else "Councils", place))
     details.append(("Residents who answered", whole(result.n_respondents)))
     if options.contact:
         details.append(("Contact", options.contact))

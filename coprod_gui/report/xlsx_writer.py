@@ -22,7 +22,7 @@ from ..core.io.files import atomic_write
 from ..core.results import AnalysisResult, Level, ModelResult
 from ..core.stats.diagnostics import term_words
 from ..core.survey.constructs import BY_NAME, FORMS
-from .brief import Brief
+from .brief import Brief, council_from_file_name
 from .charts import FORM_LABEL, levels_rows
 from .options import BriefOptions
 from .sanitize import excel_text
@@ -121,6 +121,8 @@ def _levels_sheet(sh: _Sheet, result: AnalysisResult, options: BriefOptions) -> 
     named = {"authority": "Council", "age_band": "Age group", "gender": "Gender"}
     # The usual groupings first, in that order, then any others the analysis made.
     for grouping in [*named, *(g for g in result.levels_by if g not in named)]:
+        if grouping == "authority" and council_from_file_name(result):
+            continue  # the one "council" is the file's name, not a council
         words = named.get(grouping) or grouping.replace("_", " ").capitalize()
         for form in FORMS:
             for g, p in printed_groups(protected_by(result, grouping, form, options)).items():

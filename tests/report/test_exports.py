@@ -12,6 +12,7 @@ import pytest
 
 from coprod_gui.core.errors import Cancelled
 from coprod_gui.core.results import Level
+from coprod_gui.core.types import Mapping
 from coprod_gui.report.brief import build_brief
 from coprod_gui.report.export import export_all
 from coprod_gui.report.options import BriefOptions
@@ -423,6 +424,7 @@ def test_thin_result_still_gives_a_brief(tmp_path) -> None:
         models={},
         participation={},
         comparison={},
+        mapping=Mapping(columns={"authority": ["council"]}),  # named by a council column
     )
     files = export_all(thin, tmp_path)
     paras = [t for _, t in _docx_paragraphs(files["docx"])]
@@ -432,3 +434,33 @@ def test_thin_result_still_gives_a_brief(tmp_path) -> None:
     assert "The survey did not allow the two forms to be compared." in paras
     alts = _alt_texts(files["docx"])
     assert any("not available" in a or "no links" in a for a in alts)
+
+
+def test_a_file_name_is_never_called_the_council(tmp_path) -> None:
+    """One file and no council column: its name ('GSS2010') was printed as the council, in
+    the title ('Co-production in GSS2010'), on the title page and in the workbook."""
+    import openpyxl
+
+    from coprod_gui.core.results import AnalysisResult
+
+    one_file = AnalysisResult(
+        n_respondents=120,
+        authorities={"GSS2010": 120},  # what stacking gives a file without a council column
+        weighted=False,
+        threshold="sometimes",
+        levels={"individual": Level(40.0, 31.7, 48.9, 120)},
+        item_levels=[],
+        levels_by={"authority": {"individual": {"GSS2010": Level(40.0, 31.7, 48.9, 120)}}},
+        indices={},
+        indices_by_area={},
+        models={},
+        participation={},
+        comparison={},
+    )
+    files = export_all(one_file, tmp_path)
+    paras = [t for _, t in _docx_paragraphs(files["docx"])]
+    assert paras[0] == "Co-production: resident survey findings"
+    assert not any("GSS2010" in t for t in paras)
+    wb = openpyxl.load_workbook(files["xlsx"], read_only=True)
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row]
+    assert "GSS2010" not in cells

@@ -171,3 +171,11 @@ def test_p_values_never_print_as_certainty() -> None:
     assert [p_text(v) for v in (0.0004, 0.0123, 0.9994, 0.9996, 1.0)] == [
         "<0.001", "0.012", "0.999", ">0.999", ">0.999",
     ]
+
+
+def test_the_methods_say_how_many_years_the_age_gap_spans(demo_brief, demo_result) -> None:
+    """The methods read 'times the years between 75+ against 16-24'; they now give the span."""
+    text = demo_brief.all_text()
+    assert "years between" not in text
+    young, old = demo_result.ends["age"]["low"], demo_result.ends["age"]["high"]
+    assert f"times the {old - young:g} years from the 16-24 band's midpoint to the 75+ band's" in text
