@@ -1,58 +1,75 @@
 """One design matrix per estimation sample: a regression guard that is not a timed test.
 
-Why: at a million respondents each design is n×p floats (over 300 MB) and building it is a
-pass over the data; the efficacy curve used to rebuild the participation model's design
-and refit its logit. Here the builds of one analysis are counted: one per index model,
-one per participation model (the curve reuses it) and one for each comparison (index and
-participation: each has its own sample, respondents with both forms).
+Why: at a million respondents each design is n×p floats (over 200 MB), building it is a
+pass over the data and each logit fit several more. Here one analysis is counted: one
+matrix per distinct sample (index models: one each; the two participation models and the
+comparison of taking part share the respondents with an answer to both forms when those
+are the same people; the index comparison has its own), two logit fits (the comparison of
+taking part reuses the participation fits) and no copy of a design.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from coprod_gui.core.stats import design as dm
+from coprod_gui.core.stats import fitting
 from coprod_gui.core.stats.analysis import analyse
 from tests.core.test_analysis import make_survey
 
 
-def test_each_estimation_sample_builds_its_design_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    built: list[list[str]] = []
+def _count(monkeypatch: pytest.MonkeyPatch) -> tuple[list[dm._Design], list[int]]:
+    built: list[dm._Design] = []
+    logits: list[int] = []
     original = dm._Design.__init__
+    fit = fitting.logit
 
     def counting(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         original(self, *args, **kwargs)
-        built.append(list(self.names))
+        built.append(self)
+
+    def counting_logit(*args, **kwargs):  # type: ignore[no-untyped-def]
+        logits.append(len(args[0]))
+        return fit(*args, **kwargs)
 
     monkeypatch.setattr(dm._Design, "__init__", counting)
+    monkeypatch.setattr(fitting, "logit", counting_logit)
+    return built, logits
+
+
+def test_each_estimation_sample_builds_its_design_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    built, logits = _count(monkeypatch)
     result = analyse(make_survey(n=600, seed=3))
     # the user-visible outputs are all there: two index models, two participation models,
     # the comparison and the efficacy curve for both forms
     assert set(result.models) == {"individual", "collective"}
     assert all(m.ok for m in (*result.models.values(), *result.participation.values()))
     assert result.comparison and "efficacy" in result.comparison
+    assert result.comparison["efficacy"].points is not None
     assert set(result.predicted) == {"individual", "collective"}
     assert len(result.predicted["individual"]) == 21
-    assert len(built) == 6, f"{len(built)} design builds: {built}"
+    samples = {tuple(d.rows.index) for d in built}
+    matrices = {id(d.x) for d in built}
+    assert len(built) == 6  # six models, each with its own bookkeeping
+    assert len(matrices) == len(samples), f"{len(matrices)} matrices for {len(samples)} samples"
+    # built in order: index ×2, participation ×2, taking part compared, index compared
+    assert built[2].x is built[3].x is built[4].x  # one sample: one matrix
+    assert len(logits) == 2, f"{len(logits)} logit fits"  # no refit for the comparison
 
 
-def test_robustness_checks_on_a_big_survey_use_a_stratified_sample_and_say_so(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from coprod_gui.core.stats import analysis, robustness
-    from coprod_gui.core.stats.analysis import AnalysisOptions
-    from coprod_gui.report.brief import build_brief
-
-    survey = make_survey(n=1200, seed=5)
-    monkeypatch.setattr(analysis, "ROBUSTNESS_MAX_ROWS", 300)
-    result = analyse(survey, AnalysisOptions(robustness=True))
-    mixed = result.robustness["mixedlm:individual"]
-    assert 250 <= mixed.n_in_data <= 350  # the sample, not the 1,200
-    assert result.models["individual"].n_in_data == 1200  # the main models use everyone
-    # every council keeps its share of the sample
-    sample = robustness.stratified_sample(survey.data, 300)
-    share = sample["authority"].value_counts(normalize=True)
-    whole = survey.data["authority"].value_counts(normalize=True)
-    assert (share - whole).abs().max() < 0.01
-    text = build_brief(result).all_text()
-    assert "random sample of 300 of the 1,200 respondents" in text
+def test_a_different_sample_gets_its_own_design(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache is keyed by the respondents: one more missing collective answer means the
+    comparison of taking part (both forms answered) cannot reuse the participation design."""
+    survey = make_survey(n=600, seed=3)
+    items = [i.column for i in survey.items_of("collective")]
+    survey.data.loc[survey.data.index[:25], items] = np.nan
+    built, logits = _count(monkeypatch)
+    result = analyse(survey)
+    assert result.participation["collective"].n < result.participation["individual"].n
+    assert result.comparison["efficacy"].points is not None
+    by_sample: dict[tuple[int, ...], set[int]] = {}
+    for d in built:
+        by_sample.setdefault(tuple(d.rows.index), set()).add(id(d.x))
+    assert all(len(v) == 1 for v in by_sample.values())
+    assert len(logits) == 3  # individual and collective, and the comparison's own refit

@@ -36,6 +36,7 @@ from ..survey.constructs import DRIVERS, FORMS, label
 from ..types import SurveyFrame
 from . import linear, logit
 from .comparison import compare_forms, compare_participation, with_verdicts
+from .design import DesignCache
 from .indices import indices_by_area, summarise_index
 from .levels import any_regular, item_levels, levels_by_group, regular_flags, weighted_share
 from .robustness import ROBUSTNESS_MAX_ROWS, fit_robustness, sample_note, stratified_sample
@@ -134,6 +135,7 @@ def analyse(
             )
 
     frame = _model_frame(data, derived, drivers, controls, weighted)
+    designs = DesignCache()  # one design (and its logit fits) shared by models of a sample
     fit_kw = {"drivers": drivers, "controls": controls, "weighted": weighted}
 
     # ---- models
@@ -158,26 +160,37 @@ def analyse(
         progress(at, what)
         with heartbeat(progress, at, what):  # a fit on a national file takes seconds
             if step == "index":
-                result_models[form] = linear.fit_index_model(frame, form, **fit_kw)
+                result_models[form] = linear.fit_index_model(frame, form, designs=designs, **fit_kw)
             elif step == "participation":
-                participation[form], fitted = logit.fit_participation(frame, form, **fit_kw)
-                # the efficacy curve from this fit, then the design is let go (n×p floats)
-                if fitted is not None and "efficacy" in participation[form].terms:
-                    curve = logit.predicted_participation(fitted, options.curve_points)
+                participation[form], fitted = logit.fit_participation(
+                    frame, form, designs=designs, **fit_kw
+                )
+                # the efficacy curve and the drivers' ends from this fit, in one pass
+                if fitted is not None:
+                    curve = "efficacy" in participation[form].terms
+                    grid = np.linspace(0.0, 1.0, max(options.curve_points, 2))
+                    asked = [(t, [e["low"], e["high"]]) for t, e in ends.items()]
                     if curve:
-                        predicted[form] = curve
-                for t, e in ends.items() if fitted is not None else ():
-                    got = logit.predicted_participation(
-                        fitted, term=t, values=[e["low"], e["high"]]
-                    )
-                    if len(got) == 2:
-                        e[form] = {"low": got[0]["percent"], "high": got[1]["percent"]}
+                        asked.append(("efficacy", list(grid)))
+                    got = logit.predicted_at(fitted, asked)
+                    if curve and got[-1]:
+                        predicted[form] = got[-1]
+                    for (t, _), two in zip(asked, got, strict=True):
+                        if len(two) == 2 and t in ends:
+                            ends[t][form] = {"low": two[0]["percent"], "high": two[1]["percent"]}
                 del fitted
             else:
-                comparison = with_verdicts(
-                    compare_forms(frame, diagnostics=notes, **fit_kw),
-                    compare_participation(frame, diagnostics=notes, **fit_kw),
+                # taking part first: it usually shares the participation models' design
+                # and fits; the notes keep their order (index view, then taking part)
+                part_notes: list[Diagnostic] = []
+                stacked = compare_participation(
+                    frame, diagnostics=part_notes, designs=designs, **fit_kw
                 )
+                comparison = with_verdicts(
+                    compare_forms(frame, diagnostics=notes, designs=designs, **fit_kw), stacked
+                )
+                notes.extend(part_notes)
+    designs.clear()
 
     robustness: dict[str, ModelResult] = {}
     if options.robustness:
@@ -296,9 +309,10 @@ def driver_bands(scores: pd.Series) -> pd.Series:
     ("neither", or one agree and one disagree) belongs to neither.
     """
     x = pd.to_numeric(scores, errors="coerce").to_numpy(dtype=float)
-    band = np.where(x > 0.5, "higher", np.where(x < 0.5, "lower", None))
-    band[np.isnan(x)] = None
-    return pd.Series(pd.Categorical(band, categories=["higher", "lower"]), index=scores.index)
+    # codes straight away (NaN compares false both ways: -1, missing), no strings per row
+    codes = np.where(x > 0.5, 0, np.where(x < 0.5, 1, -1)).astype(np.int8)
+    band = pd.Categorical.from_codes(codes, categories=["higher", "lower"])
+    return pd.Series(band, index=scores.index)
 
 
 def _chosen(

@@ -19,8 +19,8 @@ from ..results import Comparison, Diagnostic, ScaleDifference
 from ..survey.constructs import DRIVERS, FORMS
 from . import diagnostics as dg
 from . import fitting
-from .design import _build, _index_outcome_words, _refusal, _select_rows, _unique
-from .logit import _drop_separated
+from .design import DesignCache, _index_outcome_words, _refusal, _select_rows, _unique, design_for
+from .logit import _drop_separated, average_changes
 
 
 def compare_forms(
@@ -30,6 +30,7 @@ def compare_forms(
     controls: list[str],
     weighted: bool,
     diagnostics: list[Diagnostic] | None = None,
+    designs: DesignCache | None = None,
 ) -> dict[str, Comparison]:
     """Does each driver's effect differ between individual and collective co-production?
 
@@ -46,8 +47,14 @@ def compare_forms(
     notes = diagnostics if diagnostics is not None else []
     outcomes = {f"index_{f}": _index_outcome_words(f) for f in ("individual", "collective")}
     rows, dropped = _select_rows(data, outcomes, [*drivers, *controls], weighted)
-    design = _build(
-        rows, drivers=drivers, controls=controls, weighted=weighted, dropped=dropped, model=model
+    design = design_for(
+        rows,
+        drivers=drivers,
+        controls=controls,
+        weighted=weighted,
+        dropped=dropped,
+        model=model,
+        cache=designs,
     )
     n, p = design.x.shape
     for d in design.notes:
@@ -140,60 +147,6 @@ def holm_adjust(pvalues: dict[str, float]) -> dict[str, float]:
     return {k: float(v) for k, v in zip(keys, adjusted, strict=True)}
 
 
-def _changes(
-    x: np.ndarray,
-    names: list[str],
-    params: np.ndarray,
-    w: np.ndarray,
-    *,
-    ranged: set[str],
-    derivative: set[str],
-    blocks: dict[str, list[int]],
-) -> dict[str, tuple[float, np.ndarray]]:
-    """Average change in the chance of taking part, and its gradient in the coefficients.
-
-    ``ranged`` terms (drivers, scored 0–1): everyone's answer set to the lowest (0) and then
-    the highest (1), other answers as observed; the mean difference is the points gap the
-    brief states and the efficacy curve's two ends. ``derivative`` terms (age): the mean
-    slope per unit. Category levels: each level against the reference level, the other
-    dummies of the variable set to zero. Means are weighted by ``w``.
-    """
-    total = float(w.sum())
-    eta = x @ params
-    out: dict[str, tuple[float, np.ndarray]] = {}
-    for j, name in enumerate(names):
-        if name in ranged:
-            rest = eta - x[:, j] * params[j]
-            x0 = x.copy()
-            x0[:, j] = 0.0
-            x1 = x.copy()
-            x1[:, j] = 1.0
-            p0 = scipy.special.expit(rest)
-            p1 = scipy.special.expit(rest + params[j])
-            grad = ((w * p1 * (1 - p1)) @ x1 - (w * p0 * (1 - p0)) @ x0) / total
-            out[name] = (float(w @ (p1 - p0) / total), grad)
-        elif name in derivative:
-            p = scipy.special.expit(eta)
-            dens = p * (1 - p)
-            mean_dens = float(w @ dens / total)
-            grad = params[j] * ((w * dens * (1 - 2 * p)) @ x) / total
-            grad[j] += mean_dens
-            out[name] = (mean_dens * float(params[j]), grad)
-    for cols in blocks.values():
-        base = x.copy()
-        base[:, cols] = 0.0
-        eta0 = eta - x[:, cols] @ params[cols]
-        p0 = scipy.special.expit(eta0)
-        d0 = p0 * (1 - p0)
-        for k in cols:
-            p1 = scipy.special.expit(eta0 + params[k])
-            d1 = p1 * (1 - p1)
-            grad = ((w * (d1 - d0)) @ base) / total
-            grad[k] += float(w @ d1 / total)
-            out[names[k]] = (float(w @ (p1 - p0) / total), grad)
-    return out
-
-
 def _scale(
     est_i: float, est_c: float, g_i: np.ndarray, g_c: np.ndarray, cov: np.ndarray
 ) -> ScaleDifference:
@@ -254,6 +207,7 @@ def compare_participation(
     controls: list[str],
     weighted: bool,
     diagnostics: list[Diagnostic] | None = None,
+    designs: DesignCache | None = None,
 ) -> dict[str, tuple[ScaleDifference, ScaleDifference, str]]:
     """Each term's link with taking part in each form, compared in one stacked logit.
 
@@ -261,7 +215,9 @@ def compare_participation(
     and council effect interacted with the form, errors clustered by respondent (HC0 with
     the G/(G−1) factor, as R's ``sandwich::vcovCL``). Fully interacted, its estimates are
     the two forms' logits on the same respondents, so it is fitted as those two logits
-    (Newton's method) with the cross-form covariance from the per-respondent scores.
+    (Newton's method) with the cross-form covariance from the per-respondent scores;
+    with ``designs`` (an analysis's :class:`.design.DesignCache`) the participation
+    models' fits are reused when they had the same respondents.
     Returns term -> (points, odds, verdict): ``points`` in percentage points (drivers from
     the lowest to the highest answer, age per year, categories against the reference),
     ``odds`` in log-odds. Background terms get Holm-corrected p-values. ``{}`` when the
@@ -278,8 +234,14 @@ def compare_participation(
             rows, f"any_{f}", variables, f"does at least one {f} activity regularly", model, dropped
         )
         notes.extend(sep)
-    design = _build(
-        rows, drivers=drivers, controls=controls, weighted=weighted, dropped=dropped, model=model
+    design = design_for(
+        rows,
+        drivers=drivers,
+        controls=controls,
+        weighted=weighted,
+        dropped=dropped,
+        model=model,
+        cache=designs,
     )
     for d in design.notes:
         d.model = model
@@ -293,24 +255,36 @@ def compare_participation(
         return {}
     x = design.x
     w = np.ones(n) if design.weights is None else design.weights
-    fits = [fitting.logit(x, y, w) for y in ys]  # cov: the inverse information (bread)
-    if any(not f.converged or f.separated for f in fits):
+    # the participation models' own fits when they used these respondents and this
+    # design (same x, y and weights: the same iterations give the same estimates)
+    cached = designs.fits if designs is not None else {}
+    fits = []
+    reused = []
+    for f, y in zip(FORMS, ys, strict=True):
+        pf = cached.get(f)
+        if pf is not None and pf.design.x is x and np.array_equal(pf.y, y):
+            fits.append(pf.fit)
+            reused.append(pf.changes)
+        else:
+            fits.append(fitting.logit(x, y, w))
+            reused.append(None)
+    if any(not f.converged or f.separated or f.bread is None for f in fits):
         notes.append(dg.not_converged(model, "The comparison of taking part"))
         return {}
     params = [f.params for f in fits]
-    breads = [f.cov for f in fits]
+    breads = [f.bread for f in fits]
     us = [w * (y - scipy.special.expit(x @ b)) for y, b in zip(ys, params, strict=True)]
     bread = np.zeros((2 * k, 2 * k))
     bread[:k, :k], bread[k:, k:] = breads
     cov = n / (n - 1) * bread @ _score_cross(x, us) @ bread
-    ranged = {t for t in design.continuous if t in DRIVERS}
-    derivative = {t for t in design.continuous if t not in DRIVERS}
-    changes = [
-        _changes(
+    ranged = [t for t in design.continuous if t in DRIVERS]
+    derivative = [t for t in design.continuous if t not in DRIVERS]
+    changes = []
+    for b, done in zip(params, reused, strict=True):
+        slopes, switched = done or average_changes(
             x, design.names, b, w, ranged=ranged, derivative=derivative, blocks=design.blocks
         )
-        for b in params
-    ]
+        changes.append({**switched, **{t: slopes[t] for t in derivative}})
     zeros = np.zeros(k)
     out: dict[str, tuple[ScaleDifference, ScaleDifference, str]] = {}
     for j, name in enumerate(design.names):

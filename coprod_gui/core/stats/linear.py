@@ -12,7 +12,7 @@ from . import diagnostics as dg
 from . import fitting
 from .design import (
     CLUSTER_MIN_COUNCILS,
-    _build,
+    DesignCache,
     _check_form,
     _checks,
     _cov_words,
@@ -25,6 +25,7 @@ from .design import (
     _terms_from,
     _unique,
     _wsd,
+    design_for,
 )
 from .fitting import Fit
 
@@ -79,12 +80,14 @@ def fit_index_model(
     drivers: list[str],
     controls: list[str],
     weighted: bool,
+    designs: DesignCache | None = None,
 ) -> ModelResult:
     """Least squares of ``index_<form>`` (0–100) on drivers and controls, council fixed effects.
 
     Errors are HC3-robust: with few councils clustering by council is unreliable, so
     fixed effects plus HC3 is the default; clustered by council with 20 or more councils
-    (DESIGN §4). Weighted least squares when ``weighted``. ``std_estimate`` of a
+    (DESIGN §4). Weighted least squares when ``weighted``. ``designs``: an analysis's
+    :class:`.design.DesignCache` (the design is shared when the sample is the same). ``std_estimate`` of a
     continuous term is b·sd(x)/sd(y) (weighted sds when weighted) so drivers can be ranked.
     """
     _check_form(form)
@@ -94,8 +97,14 @@ def fit_index_model(
     rows, dropped = _select_rows(
         data, {outcome: _index_outcome_words(form)}, [*drivers, *controls], weighted
     )
-    design = _build(
-        rows, drivers=drivers, controls=controls, weighted=weighted, dropped=dropped, model=model
+    design = design_for(
+        rows,
+        drivers=drivers,
+        controls=controls,
+        weighted=weighted,
+        dropped=dropped,
+        model=model,
+        cache=designs,
     )
     result = design.new_result(
         len(data),

@@ -11,11 +11,12 @@ import pandas as pd
 import scipy.special
 
 from ..results import Diagnostic, ModelResult, Term
+from ..survey.constructs import DRIVERS
 from . import diagnostics as dg
 from . import fitting
 from .design import (
     CLUSTER_MIN_COUNCILS,
-    _build,
+    DesignCache,
     _check_form,
     _checks,
     _codes,
@@ -27,12 +28,88 @@ from .design import (
     _refusal,
     _select_rows,
     _unique,
+    design_for,
 )
 from .fitting import Fit
 
 
 def _logistic(eta: np.ndarray) -> np.ndarray:
     return scipy.special.expit(eta)
+
+
+Changes = dict[str, tuple[float, np.ndarray]]
+"""term -> (average change in the chance, its gradient in the coefficients)."""
+
+
+def average_changes(
+    x: np.ndarray,
+    names: Sequence[str],
+    params: np.ndarray,
+    weights: np.ndarray | None = None,
+    *,
+    ranged: Sequence[str] = (),
+    derivative: Sequence[str] = (),
+    blocks: dict[str, list[int]] | None = None,
+) -> tuple[Changes, Changes]:
+    """Average changes in a logit's chance and their gradients in the coefficients.
+
+    Returns ``(slopes, changes)``. ``slopes``: for each ``derivative`` term, the mean
+    slope of the chance per unit. ``changes``: for each ``ranged`` term (a driver scored
+    0–1), everyone's answer set to 0 and then to 1, other answers as observed, the mean
+    difference; for each level of a ``blocks`` variable, the mean change from the
+    reference level, the variable's other dummies set to zero. Means weighted by
+    ``weights``; values as probabilities.
+
+    Why one pass: every change and gradient is a weighted sum over respondents, so they
+    are accumulated together over blocks of rows (one matrix product per block for all
+    gradients) without copying the design; at a million respondents the copies with a
+    column set to 0 or 1 took 10 s and 0.5 GB (issue 11).
+    """
+    n, k = x.shape
+    w = np.ones(n) if weights is None else weights
+    # groups of dummies switched together: a ranged term alone, or a variable's levels
+    groups = [[names.index(t)] for t in ranged] + list((blocks or {}).values())
+    starts = np.cumsum([1] + [len(g) for g in groups])
+    m = int(starts[-1])
+    grads = np.zeros((m, k))  # row 0: the slope's; then one row per switched dummy
+    dens_sum = 0.0
+    d1_sums = np.zeros(m)
+    p_diffs = np.zeros(m)
+    for a in range(0, n, fitting.BLOCK):
+        xb, wb = x[a : a + fitting.BLOCK], w[a : a + fitting.BLOCK]
+        eta = xb @ params
+        pr = _logistic(eta)
+        dens = pr * (1 - pr)
+        g = np.empty((len(xb), m))
+        g[:, 0] = wb * dens * (1 - 2 * pr)
+        dens_sum += float(wb @ dens)
+        for cols, lo in zip(groups, starts[:-1], strict=True):
+            eta0 = eta - xb[:, cols] @ params[cols]
+            p0 = _logistic(eta0)
+            p1 = _logistic(eta0[:, None] + params[cols][None, :])
+            d1 = p1 * (1 - p1)
+            hi = lo + len(cols)
+            np.subtract(d1, (p0 * (1 - p0))[:, None], out=g[:, lo:hi])
+            g[:, lo:hi] *= wb[:, None]
+            d1_sums[lo:hi] += wb @ d1
+            p_diffs[lo:hi] += wb @ p1 - float(wb @ p0)
+        grads += g.T @ xb
+    total = float(w.sum())
+    grads /= total
+    slopes: Changes = {}
+    for name in derivative:
+        j = names.index(name)
+        grad = params[j] * grads[0]
+        grad[j] += dens_sum / total
+        slopes[name] = (float(dens_sum / total * params[j]), grad)
+    changes: Changes = {}
+    for cols, lo in zip(groups, starts[:-1], strict=True):
+        for i, j in enumerate(cols, start=int(lo)):
+            grad = grads[i].copy()
+            grad[cols] = 0.0
+            grad[j] += d1_sums[i] / total
+            changes[names[j]] = (float(p_diffs[i] / total), grad)
+    return slopes, changes
 
 
 def average_marginal_effects(
@@ -44,6 +121,7 @@ def average_marginal_effects(
     continuous: Sequence[str],
     blocks: dict[str, list[int]],
     weights: np.ndarray | None = None,
+    changes: tuple[Changes, Changes] | None = None,
 ) -> dict[str, tuple[float, float]]:
     """Average marginal effects of a logit and their delta-method standard errors.
 
@@ -51,33 +129,17 @@ def average_marginal_effects(
     change in probability between that level and the reference level, every other
     dummy of the same variable set to zero. Averages are weighted when ``weights`` is
     given (population-average effects). Returns term -> (effect, se) as probabilities.
+    ``changes``: :func:`average_changes` already computed for these terms.
     """
-    w = np.ones(len(x)) if weights is None else weights
-    total = w.sum()
-    eta = x @ params
-    p = _logistic(eta)
-    dens = p * (1 - p)
-    out: dict[str, tuple[float, float]] = {}
-    for name in continuous:
-        j = names.index(name)
-        mean_dens = float(w @ dens / total)
-        grad = params[j] * ((w * dens * (1 - 2 * p)) @ x) / total
-        grad[j] += mean_dens
-        out[name] = (float(mean_dens * params[j]), float(math.sqrt(max(grad @ cov @ grad, 0.0))))
-    for cols in blocks.values():
-        eta0 = eta - x[:, cols] @ params[cols]
-        p0 = _logistic(eta0)
-        d0 = p0 * (1 - p0)
-        for k in cols:
-            p1 = _logistic(eta0 + params[k])
-            d1 = p1 * (1 - p1)
-            # the gradient with this variable's dummies at zero (no copy of the design)
-            grad = ((w * (d1 - d0)) @ x) / total
-            grad[cols] = 0.0
-            grad[k] += float(w @ d1 / total)
-            ame = float(w @ (p1 - p0) / total)
-            out[names[k]] = (ame, float(math.sqrt(max(grad @ cov @ grad, 0.0))))
-    return out
+    slopes, levels = changes or average_changes(
+        x, names, params, weights, derivative=continuous, blocks=blocks
+    )
+    wanted = {**{t: slopes[t] for t in continuous}, **{names[j]: levels[names[j]]
+              for cols in blocks.values() for j in cols}}  # fmt: skip
+    return {
+        name: (est, float(math.sqrt(max(grad @ cov @ grad, 0.0))))
+        for name, (est, grad) in wanted.items()
+    }
 
 
 def _drop_separated(
@@ -129,11 +191,14 @@ def _drop_separated(
 @dataclass
 class ParticipationFit:
     """The participation model's design, outcome and fit, kept only until the efficacy
-    curve (:func:`predicted_participation`) has used them (a design is n×p floats)."""
+    curve (:func:`predicted_participation`) and the comparison of taking part have used
+    them (a design is n×p floats). ``changes``: its :func:`average_changes` (slopes of
+    the continuous terms; drivers 0 → 1 and category levels), shared with the comparison."""
 
     design: _Design
     y: np.ndarray
     fit: Fit
+    changes: tuple[Changes, Changes] | None = None
 
 
 def fit_participation_model(
@@ -155,6 +220,7 @@ def fit_participation(
     drivers: list[str],
     controls: list[str],
     weighted: bool,
+    designs: DesignCache | None = None,
 ) -> tuple[ModelResult, ParticipationFit | None]:
     """Logit of ``any_<form>`` reported as average marginal effects in percentage points.
 
@@ -170,7 +236,8 @@ def fit_participation(
     or more councils, as in the index model. Groups whose outcome is all 0 or all 1 are
     left out with a note (see ``_drop_separated``); any remaining sign of separation
     (|b| > 10, SE > 100) blanks that term's p-value and interval. The second value is
-    the fit itself when it succeeded, for the efficacy curve.
+    the fit itself when it succeeded, for the efficacy curve (and, through ``designs``,
+    for the comparison of taking part when it has the same respondents).
     """
     _check_form(form)
     drivers, controls = _unique(drivers, controls)
@@ -185,8 +252,14 @@ def fit_participation(
         weighted,
     )
     rows, sep_notes = _drop_separated(rows, outcome, [*drivers, *controls], does, model, dropped)
-    design = _build(
-        rows, drivers=drivers, controls=controls, weighted=weighted, dropped=dropped, model=model
+    design = design_for(
+        rows,
+        drivers=drivers,
+        controls=controls,
+        weighted=weighted,
+        dropped=dropped,
+        model=model,
+        cache=designs,
     )
     design.notes.extend(sep_notes)
     result = design.new_result(
@@ -230,6 +303,16 @@ def fit_participation(
             notes.append(dg.not_converged(model, "The participation model"))
         return _finish(result, design, model, [*notes, *extra]), None
     suspects = dg.suspicious_terms(design.names, params, bse)
+    # one pass for the effects here and the comparison's changes (drivers 0 → 1)
+    changes = average_changes(
+        design.x,
+        design.names,
+        params,
+        design.weights,
+        ranged=[t for t in design.continuous if t in DRIVERS],
+        derivative=design.continuous,
+        blocks=design.blocks,
+    )
     ames = average_marginal_effects(
         design.x,
         design.names,
@@ -238,6 +321,7 @@ def fit_participation(
         continuous=design.continuous,
         blocks=design.blocks,
         weights=design.weights,
+        changes=changes,
     )
     z = float(scipy.special.ndtri(0.975))
     terms: dict[str, Term] = {}
@@ -268,7 +352,10 @@ def fit_participation(
         model,
         [*dg.separation(suspects, does, model), *_checks(design, model), *extra],
     )
-    return done, ParticipationFit(design, y, res)
+    fitted = ParticipationFit(design, y, res, changes)
+    if designs is not None and designs.design is not None and designs.design.x is design.x:
+        designs.fits[form] = fitted  # for the comparison of taking part (same sample)
+    return done, fitted
 
 
 def predicted_participation(
@@ -288,25 +375,49 @@ def predicted_participation(
     answers as observed, and the predicted chances are averaged (weighted when weighted).
     Interval: delta method, ±1.96 se, kept in 0–100. ``[]`` without efficacy in the model.
     """
-    design, params, cov = pf.design, pf.fit.params, pf.fit.cov
-    if term not in design.names:
-        return []
-    x = design.x
-    w = np.ones(len(x)) if design.weights is None else design.weights
-    total = float(w.sum())
-    j = design.names.index(term)
-    eta_rest = x @ params - x[:, j] * params[j]
-    z = float(scipy.special.ndtri(0.975))
-    out: list[dict[str, float]] = []
     grid = np.linspace(0.0, 1.0, max(points, 2)) if values is None else values
-    for value in grid:
-        pv = scipy.special.expit(eta_rest + value * params[j])
-        mean = float(w @ pv / total)
-        a = w * pv * (1 - pv)
-        grad = (a @ x) / total  # the design with efficacy set to ``value``, without a copy
-        grad[j] = value * float(a.sum()) / total
+    return predicted_at(pf, [(term, list(grid))])[0]
+
+
+def predicted_at(
+    pf: ParticipationFit, wanted: Sequence[tuple[str, Sequence[float]]]
+) -> list[list[dict[str, float]]]:
+    """:func:`predicted_participation` for several (term, values) in one pass over the
+    design (the curve and every driver's two ends: one pass instead of one per term); one
+    list per request, in order, ``[]`` for a term not in the model."""
+    design, params, cov = pf.design, pf.fit.params, pf.fit.cov
+    x = design.x
+    n, k = x.shape
+    w = np.ones(n) if design.weights is None else design.weights
+    total = float(w.sum())
+    asked = [(i, t, list(v)) for i, (t, v) in enumerate(wanted) if t in design.names and len(v)]
+    out: list[list[dict[str, float]]] = [[] for _ in wanted]
+    if not asked:
+        return out
+    which = np.array([i for i, _, v in asked for _ in v], dtype=np.intp)
+    cols = np.array([design.names.index(t) for _, t, v in asked for _ in v], dtype=np.intp)
+    vals = np.array([float(x) for _, _, v in asked for x in v])
+    # every point at once, over blocks of rows: Σw·p and the gradients Σw·p(1−p)·x (the
+    # design with the term set to the point, without a copy)
+    means = np.zeros(len(vals))
+    slopes = np.zeros(len(vals))
+    grads = np.zeros((len(vals), k))
+    shift = vals * params[cols]
+    for a in range(0, n, fitting.BLOCK):
+        xb, wb = x[a : a + fitting.BLOCK], w[a : a + fitting.BLOCK]
+        eta = xb @ params
+        pv = scipy.special.expit(eta[:, None] - xb[:, cols] * params[cols] + shift)
+        means += wb @ pv
+        dv = wb[:, None] * pv * (1 - pv)
+        slopes += dv.sum(axis=0)
+        grads += dv.T @ xb
+    z = float(scipy.special.ndtri(0.975))
+    for i, (slot, j, value) in enumerate(zip(which, cols, vals, strict=True)):
+        mean = float(means[i] / total)
+        grad = grads[i] / total
+        grad[j] = value * float(slopes[i]) / total
         se = math.sqrt(max(float(grad @ cov @ grad), 0.0))
-        out.append(
+        out[slot].append(
             {
                 "x": float(value),
                 "percent": 100 * mean,
