@@ -68,3 +68,40 @@ def test_windows_encoded_file(tmp_path: Path) -> None:
     for frame, notes, _ in results:
         assert frame["Council"].tolist() == ["Café £"]
         assert any("cp1252" in n for n in notes)
+
+
+def test_columns_with_many_distinct_answers_agree(tmp_path: Path) -> None:
+    """Above ``grid.VECTOR_FROM`` distinct answers a column is typed in Arrow and numpy
+    (``arrow_text_column``), not one Python string per answer: the same frame as the
+    pandas and careful readers, for IDs with leading zeros, weights, free text with blanks,
+    repeated codes and numbers too long to be kept as numbers."""
+    from coprod_gui.core.io import grid
+
+    n = grid.VECTOR_FROM * 2 + 7
+    lines = ["ID,Weight,Comment,Code,Long,Area"]
+    for i in range(n):
+        comment = "" if i % 5 == 0 else f"comment {i}"
+        long = f"{10**16 + i}" if i % 3 else f"{i}.5"
+        lines.append(f"{i:07d},{1 + i / n:.6f},{comment},C{i % 5001},{long},A{i % 3}")
+    path = tmp_path / "wide.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    calls: list[int] = []
+    original = grid.arrow_text_column
+
+    def counting(codes, values):  # type: ignore[no-untyped-def]
+        calls.append(len(values))
+        return original(codes, values)
+
+    text.arrow_text_column = counting  # type: ignore[attr-defined]
+    try:
+        (a, _, _), (b, _, _), (c, _, _) = _frames(path)
+    finally:
+        text.arrow_text_column = original  # type: ignore[attr-defined]
+    assert sum(v > grid.VECTOR_FROM for v in calls) >= 4  # the vector path was taken
+    pd.testing.assert_frame_equal(a, b)
+    pd.testing.assert_frame_equal(a, c)
+    assert a["ID"].iloc[3] == "0000003"  # leading zeros: text
+    assert a["Weight"].dtype == float and a["Weight"].iloc[0] == 1.0
+    assert a["Comment"].isna().sum() == len(range(0, n, 5))  # blanks are missing
+    assert isinstance(a["Code"].dtype, pd.CategoricalDtype)  # 5,001 codes, each twice: kept as categories
+    assert a["Long"].iloc[1] == str(10**16 + 1)  # 17 digits: kept as typed, as text

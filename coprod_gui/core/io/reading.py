@@ -440,5 +440,3 @@ def _pick_sheet(grids: dict[str, list[list[Any]]]) -> str:
         if score > best_score:
             best, best_score = name, score
     return best
-
-
