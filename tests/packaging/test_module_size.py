@@ -17,7 +17,7 @@ CHECKED = ("ui", "core")
 
 # Over the limit before this test existed, owned by another engineer; each may only shrink
 # (the test fails if one grows) and must leave this list once it is split.
-KNOWN_LONG = {"core/io/text.py": 507}
+KNOWN_LONG: dict[str, int] = {}
 
 
 def _lengths() -> dict[str, int]:
