@@ -37,6 +37,7 @@ from ..errors import InputError
 from ..results import Diagnostic, ModelResult, Term
 from ..survey.constructs import FORMS, label
 from . import diagnostics as dg
+from .fitting import gram
 
 CLUSTER_MIN_COUNCILS = 20
 """With fewer councils, cluster-robust errors are biased (few clusters): use HC3 instead."""
@@ -77,6 +78,14 @@ class _Design:
     notes: list[Diagnostic] = field(default_factory=list)
     level_counts: dict[str, int] = field(default_factory=dict)  # "var=level" -> respondents
     flat: list[str] = field(default_factory=list)  # variables left out: no variation
+    shared: dict[str, np.ndarray] = field(default_factory=dict)  # per matrix, see cross()
+
+    def cross(self) -> np.ndarray:
+        """X'X of this matrix, computed once and shared by every model that reuses the
+        matrix (the aliasing and collinearity checks of each model read it)."""
+        if "xtx" not in self.shared:
+            self.shared["xtx"] = gram(self.x)
+        return self.shared["xtx"]
 
     def new_result(
         self, n_in_data: int, *, form: str, kind: str, method: str, outcome: str
@@ -337,7 +346,7 @@ def _refusal(design: _Design, model: str) -> list[Diagnostic]:
     few = dg.too_few_respondents(n, p, model)
     if few is not None:
         return [few]
-    return dg.aliasing(dg.aliased_groups(design.x, design.names), model)
+    return dg.aliasing(dg.aliased_groups(design.x, design.names, xtx=design.cross()), model)
 
 
 def _checks(design: _Design, model: str) -> list[Diagnostic]:
@@ -354,7 +363,8 @@ def _checks(design: _Design, model: str) -> list[Diagnostic]:
             )
         )
     of = [t for t in design.names if t != "const" and not t.startswith("authority=")]
-    out.extend(dg.collinearity(dg.vif_values(design.x, design.names, of), model))
+    vifs = dg.vif_values(design.x, design.names, of, xtx=design.cross())
+    out.extend(dg.collinearity(vifs, model))
     return out
 
 

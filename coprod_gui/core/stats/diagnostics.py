@@ -104,7 +104,9 @@ def too_few_respondents(n: int, n_params: int, model: str | None) -> Diagnostic 
     )
 
 
-def aliased_groups(x: np.ndarray, names: Sequence[str], *, tol: float = 1e-6) -> list[list[str]]:
+def aliased_groups(
+    x: np.ndarray, names: Sequence[str], *, tol: float = 1e-6, xtx: np.ndarray | None = None
+) -> list[list[str]]:
     """Groups of columns that are exact (or numerically exact) linear combinations.
 
     Works on the p×p cross-product of the columns scaled to unit length (milliseconds at
@@ -118,7 +120,7 @@ def aliased_groups(x: np.ndarray, names: Sequence[str], *, tol: float = 1e-6) ->
     p = x.shape[1]
     if p == 0:
         return []
-    gram = x.T @ x
+    gram = x.T @ x if xtx is None else xtx  # ``xtx``: X'X already computed for this x
     norms = np.sqrt(np.diag(gram))
     zero = norms == 0
     safe = np.where(zero, 1.0, norms)
@@ -164,7 +166,9 @@ def aliasing(groups: list[list[str]], model: str | None) -> list[Diagnostic]:
     return out
 
 
-def vif_values(x: np.ndarray, names: Sequence[str], of: Sequence[str]) -> dict[str, float]:
+def vif_values(
+    x: np.ndarray, names: Sequence[str], of: Sequence[str], *, xtx: np.ndarray | None = None
+) -> dict[str, float]:
     """Variance inflation factors of the columns ``of``, given all columns of ``x``.
 
     Equal to statsmodels' ``variance_inflation_factor`` (1/(1−R²) of each column on the
@@ -178,7 +182,7 @@ def vif_values(x: np.ndarray, names: Sequence[str], of: Sequence[str]) -> dict[s
     if n < 2:
         return {}
     mean = x.sum(axis=0) / n
-    cov = gram(x) / n - np.outer(mean, mean)
+    cov = (gram(x) if xtx is None else xtx) / n - np.outer(mean, mean)
     var = np.diag(cov).copy()
     scale = np.maximum(np.abs(mean), 1.0) ** 2
     cols = [i for i, v in enumerate(var) if v > 1e-12 * scale[i]]
