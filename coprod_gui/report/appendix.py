@@ -85,7 +85,7 @@ def _methods(result: AnalysisResult, options: BriefOptions) -> list[str]:
         f"{_age_years(result)}), with delta-method 95% ranges.",
         "Comparison of the forms: a form is named only when the difference is clear both in "
         "percentage points and in log-odds, in the same direction; 'opposite' when each "
-        "form's link is clear and the signs differ; otherwise 'similar'.",
+        "form's link is clear and the signs differ; otherwise 'cannot tell'.",
         "Background questions (age and the categories) are Holm-corrected for the number "
         "tested, within each form and scale.",
         "Index models (in the workbook only): least squares of each 0 to 100 index with "

@@ -21,6 +21,7 @@ from .brief import (
     Para,
     Section,
     council_from_file_name,
+    levels_base,
     source_line,
 )
 from .charts import efficacy_points
@@ -203,9 +204,9 @@ def _drivers_section(result: AnalysisResult, findings: list[Finding], options: B
     sec.blocks.append(
         Para(
             "Each link compares residents at the two ends of one question who are otherwise "
-            "similar: alike in their other views, age, background and council. The shares are "
-            "what the survey's answers predict for each group. We report a link only when it "
-            f"is unlikely to be chance and at least {n}."
+            f"similar{_alike(result)}. The shares are what the survey's answers predict for "
+            "such residents, so they can differ from the plain shares in the tables above. "
+            f"We report a link only when it is unlikely to be chance and at least {n}."
         )
     )
     stories = sorted(
@@ -365,6 +366,22 @@ def recommendations(
     return out
 
 
+def _alike(result: AnalysisResult) -> str:
+    """': alike in their other views, age, background and council', naming only what the
+    models allowed for (one view, no council column: no 'other views', no 'council')."""
+    parts = []
+    if len(result.drivers) > 1:
+        parts.append("their other views")
+    if "age" in result.controls:
+        parts.append("age")
+    background = [c for c in result.controls if c not in ("age", "authority")]
+    if background:
+        parts.append("gender" if background == ["gender"] else "background")
+    if len(result.authorities) > 1:
+        parts.append("council")
+    return f": alike in {join_words(parts)}" if parts else ""
+
+
 def _recommendations_section(result: AnalysisResult, recs: list[BriefItem], options: BriefOptions) -> Section:
     sec = Section("What the council could try")
     if recs:
@@ -372,8 +389,14 @@ def _recommendations_section(result: AnalysisResult, recs: list[BriefItem], opti
             Para(
                 "These are options to try and measure, not proven fixes. Each rests on a link "
                 f"that is at least {points(options.min_points)} even at the low end of its "
-                "likely range. The first comes first because its link is both the largest and "
-                "the surest. Feeling able may partly follow from taking part, so measure both."
+                "likely range."
+                + (
+                    " The first comes first because its link is both the largest and the "
+                    "surest."
+                    if len(recs) > 1
+                    else ""
+                )
+                + " Feeling able may partly follow from taking part, so measure both."
             )
         )
         sec.blocks.append(Bullets([r.text for r in recs], numbered=True))
@@ -421,19 +444,22 @@ def _about_section(result: AnalysisResult, options: BriefOptions) -> Section:
     items = [f"{name}{when}{where}."]
     if options.sampling:
         items[0] += f" Who was asked: {options.sampling}."
-    who = (
-        f"{whole(result.n_respondents)} residents answered. Each table and chart gives "
-        "its own base: the residents whose answers it counts."
-    )
+    who = f"{whole(result.n_respondents)} residents answered."
+    answered = levels_base(result)
+    # of whom: the links' share left out is of those who answered the questions on what
+    # they do (on GSS 2010, 620 of 2,044 never saw them: not 'skipped a question')
+    if answered < result.n_respondents * 0.995:
+        who += f" {whole(answered)} of them answered the questions on what they do."
     used = [m.n for m in result.participation.values() if m.ok and m.n_in_data]
-    if used and result.n_respondents:
-        left = 100 * (1 - min(used) / result.n_respondents)
+    if used and answered:
+        left = 100 * (1 - min(used) / answered)
         if left >= 0.5:
             who += (
-                f" The links use {whole(min(used))} of them. "
-                f"{sentence_case(people_share(left))} are left out of the links, because they "
-                "skipped a question the links need."
+                f" The links use {whole(min(used))} of those {whole(answered)}: "
+                f"{people_share(left)} are left out of the links, because they did not answer "
+                "every question the links need."
             )
+    who += " Each table and chart gives its own base: the residents whose answers it counts."
     items.append(who)
     if weight_varies(result) and options.weighting:
         items.append(f"The figures are weighted to match {options.weighting}.")
@@ -473,8 +499,8 @@ def _margin_sentence(result: AnalysisResult) -> str:
     if not overall:
         return ""
     text = (
-        f"A share for all residents is likely to be within {max(1, round(max(overall)))} "
-        "percentage points of the true figure"
+        f"A share for all residents is likely to be within {points(max(1, round(max(overall))))} "
+        "of the true figure"
     )
     councils = sorted(
         _half(lv for per in result.levels_by.get("authority", {}).values() for lv in per.values())
@@ -489,18 +515,20 @@ def _caveats(result: AnalysisResult, findings: list[Finding], options: BriefOpti
         "The survey cannot show what would happen if views changed.",
         "What residents do is as they told us. People may report more than they do.",
     ]
-    if not options.sampling:
-        items.append(
-            "The margins of error assume residents were chosen at random. If anyone could "
-            "take part (for example an open online survey), the figures may not represent "
-            "all residents, however small their margins."
-        )
+    # said whatever the officer wrote about the sample: a panel or an open online survey
+    # is not a random sample, and the brief cannot tell from the words which it was
+    items.append(
+        "The margins of error assume residents were chosen at random. If they were not (for "
+        "example a residents' panel or an open online survey), the figures may not represent "
+        "all residents, however small their margins."
+    )
     tested = sum(len(per) for per in links(result, options).values())
     if tested:
         items.append(
-            f"We tested {whole(tested)} links. With so many, a few can look unlikely to be "
-            "chance when they are not. We corrected the background questions for this, but "
-            "not the views, which we chose in advance."
+            f"We tested {whole(tested)} links. Each test has a small chance of a false alarm. "
+            "So the more links we test, the likelier one looks real when it is not. We "
+            "corrected the background questions for this, but not the views, which we chose "
+            "in advance."
         )
     items.append(
         f"Groups with fewer than {options.min_base} answers are not shown, to protect people. "

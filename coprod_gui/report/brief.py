@@ -186,11 +186,20 @@ def _councils(result: AnalysisResult, options: BriefOptions) -> str:
     return join_words(names) or "Not recorded"
 
 
+def levels_base(result: AnalysisResult) -> int:
+    """How many residents answered the questions on what they do (the levels' base): on
+    GSS 2010, 1,423 of the 2,044 who answered the survey."""
+    bases = [lv.base for lv in result.levels.values() if lv is not None and lv.base]
+    return max(bases) if bases else result.n_respondents
+
+
 def source_line(result: AnalysisResult, options: BriefOptions, base: int | None = None) -> str:
-    """'Source: Residents' Survey 2026, September to October 2026; base: 4,012 residents'."""
+    """'Source: Residents' Survey 2026, September to October 2026; base: 4,012 residents'.
+    Without ``base``: the levels' base (a levels table or chart counts only the residents
+    who answered the questions on what they do)."""
     name = options.survey_name or "resident survey"
     when = f", {options.fieldwork}" if options.fieldwork else ""
-    n = result.n_respondents if base is None else base
+    n = levels_base(result) if base is None else base
     return f"Source: {name}{when}; base: {whole(n)} residents"
 
 

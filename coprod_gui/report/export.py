@@ -19,7 +19,7 @@ from .xlsx_writer import write_xlsx
 
 DEMO_SURVEY_NAME = "Resident Survey 2024 (fictional example data)"
 DEMO_FIELDWORK = "September to October 2024 (fictional)"
-DEMO_CONTACT = "Policy team (an example: give your own with --contact)"
+DEMO_CONTACT = "Policy team (fictional example)"
 DEMO_SAMPLING = "members of a residents' panel in each council (fictional)"
 DEMO_WEIGHTING = "the mix of ages and qualifications among residents (fictional)"
 DOCX_NAME = "brief.docx"

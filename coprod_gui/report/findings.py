@@ -33,6 +33,7 @@ from .wording import (
     percent,
     points,
     points_strength,
+    printed_gap,
     sentence_case,
 )
 
@@ -266,12 +267,22 @@ def _ends_words(term: str, result: AnalysisResult) -> tuple[str, str] | None:
     return None
 
 
+def gap_text(link: Link, result: AnalysisResult) -> str:
+    """'6 percentage points': the gap of the two predicted shares as printed when the brief
+    prints them (see :func:`printed_gap`), else the link itself."""
+    ends = end_levels(result, link.term.partition("=")[0], link.form)
+    if ends is None or _ends_words(link.term.partition("=")[0], result) is None:
+        return points(link.value)
+    low, high = ends
+    return points(printed_gap(high, low))
+
+
 def link_sentence(link: Link, result: AnalysisResult) -> str:
     """One sentence, one number: the link for one form, said as two levels of one
     contrast where the model gives them ("about 3 in 5 of residents who ... act with
     others, against more than 1 in 10 of those who ...: a gap of 48 percentage points")."""
     base, _, level = link.term.partition("=")
-    num = points(link.value)
+    num = gap_text(link, result)
     more = "more" if link.value > 0 else "less"
     act = FORM_DO[link.form]
     ends = end_levels(result, base, link.form)
@@ -327,11 +338,19 @@ def verdict_sentence(term: str, verdict: str, per: dict[str, Link]) -> str:
     if verdict == "opposite":
         return "It goes opposite ways for the two forms."
     clear = [f for f in FORMS if f in per and strong(per[f])]
+    # 'cannot tell' beside two different-looking gaps read as a contradiction to a
+    # councillor: say why, in the words of the test (how common each form is)
     if len(clear) == 1:
         other = next(f for f in FORMS if f != clear[0])
         return (
-            f"The link shows for {FORM_NOUN[clear[0]]} only; for {FORM_NOUN[other]} it may "
-            f"be too small to show, so {SIMILAR_WORDS}."
+            f"The link is clear for {FORM_NOUN[clear[0]]} but not for {FORM_NOUN[other]}. "
+            "Even so, the two are not far enough apart to say it matters more for "
+            f"{FORM_NOUN[clear[0]]}."
+        )
+    if len(clear) == 2:
+        return (
+            "A form most residents already do has less room to rise. Allowing for that, "
+            f"{SIMILAR_WORDS}."
         )
     return f"{sentence_case(SIMILAR_WORDS)}."
 
@@ -366,7 +385,7 @@ def _story(
     if lead is not None and words is not None and end_levels(result, base, lead.form):
         parts.append(
             f"{sentence_case(_levels_clause(lead, result, True))}, among otherwise similar "
-            f"residents: a gap of {points(lead.value)}."
+            f"residents: a gap of {gap_text(lead, result)}."
         )
         for lk in per.values():
             if lk is lead:
@@ -374,7 +393,7 @@ def _story(
             if strong(lk) and end_levels(result, base, lk.form):
                 parts.append(
                     sentence_case(_levels_clause(lk, result, False))
-                    + f": a gap of {points(lk.value)}."
+                    + f": a gap of {gap_text(lk, result)}."
                 )
             # a form without a link is said once, by the verdict sentence below
         parts.append(verdict_sentence(term, verdict, per))
@@ -458,7 +477,7 @@ def _level_findings(result: AnalysisResult, options: BriefOptions) -> list[Findi
         )
     if len(shown) == 2:
         li, lc = result.levels["individual"], result.levels["collective"]
-        gap = shown["individual"] - shown["collective"]
+        gap = printed_gap(shown["individual"], shown["collective"])  # as a reader subtracts
         clear = None not in (li.ci_low, li.ci_high, lc.ci_low, lc.ci_high) and (
             li.ci_low > lc.ci_high or lc.ci_low > li.ci_high  # type: ignore[operator]
         )
@@ -507,7 +526,7 @@ def build_findings(result: AnalysisResult, options: BriefOptions | None = None) 
                     if lk.clear
                     else f"There is no clear link between {driver_phrase(term.partition('=')[0])} "
                     f"and {FORM_NOUN[form]}.",
-                    points(lk.value),
+                    gap_text(lk, result) if lk.clear else points(lk.value),
                     lk.value,
                     points_strength(lk.value) if lk.clear else NO_CLEAR_LINK,
                     lk.clear,

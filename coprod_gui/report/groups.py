@@ -34,6 +34,7 @@ def group_table(
     first = GROUPING_WORDS.get(grouping, grouping.replace("_", " ")).capitalize()
     header = [first, "Do things for themselves", "Act with others", "Answers", "Note"]
     rows = []
+    row_bases: list[int] = []  # the Answers column, as numbers (a row's smaller base)
     hidden_any = False
     order = ("suppressed", "secondary", "caution")
     for g in groups:
@@ -49,6 +50,7 @@ def group_table(
         worst = next((s for s in order if s in statuses), "shown")
         hidden_any = hidden_any or worst in HIDDEN
         smallest = min(bases, key=lambda p: p.base) if bases else None
+        row_bases.append(smallest.base if smallest else 0)
         cells.append(base_text(smallest.base, worst, options) if smallest else "–")  # type: ignore[arg-type]
         cells.append(status_note(worst, options))  # type: ignore[arg-type]
         rows.append(cells)
@@ -74,14 +76,26 @@ def group_table(
         )
     total = result.levels.get("collective") or result.levels.get("individual")
     in_groups = sum(p.base for p in by[FORMS[-1]].values())
-    if total is not None and in_groups < total.base:
-        notes.append(
-            f"{whole(total.base - in_groups)} residents gave no {first.lower()}: they are "
-            "counted in 'All residents' only."
-        )
     base = in_groups
     if rows and rows[-1][0] == "All residents":
         base = min(lv.base for lv in everyone)  # type: ignore[union-attr]
+        # what a reader gets adding up the Answers column, so the note makes the sum work
+        left_out = base - sum(row_bases)
+        no_group = total.base - in_groups if total is not None else left_out
+        word = first.lower()
+        if left_out > 0 and left_out == no_group:
+            notes.append(
+                f"{whole(left_out)} residents gave no {word}: they are counted in 'All "
+                "residents' only."
+            )
+        elif left_out > 0:
+            notes.append(
+                f"{whole(left_out)} residents are in no {word} row (they gave no {word}, or "
+                "answered for only one form of taking part): they are counted in 'All "
+                "residents' only."
+            )
+    elif total is not None and in_groups < total.base:
+        notes.append(f"{whole(total.base - in_groups)} residents gave no {first.lower()}.")
     source = source_line(result, options, base if base else None)
     return Table(title, header, rows, " ".join(notes), source), by
 
@@ -186,14 +200,20 @@ def spread_sentence(by: dict[str, Protected], form: str, grouping: str) -> tuple
     others = [g for g in by if g not in los and by[g].shown and by[g].level is not None]
     low = _names(grouping, los)
     rest = [g for g in others if g not in beaten]
-    if not rest:
+    if not rest and len(others) == 1:  # two groups: name the other, one gap
+        text += (
+            f" It is lower {low} than {_names(grouping, others)}, and the gap is unlikely "
+            "to be chance."
+        )
+    elif not rest:
         text += (
             f" It is lower {low} than in every other {word}, and these gaps are unlikely "
             "to be chance."
         )
     elif beaten:
+        gaps = "a gap" if len(beaten) == 1 else "gaps"
         text += (
-            f" It is lower {low} than {_names(grouping, beaten)}, gaps unlikely to be "
+            f" It is lower {low} than {_names(grouping, beaten)}, {gaps} unlikely to be "
             f"chance; the gap to {_plain(grouping, rest)} could be chance."
         )
     else:

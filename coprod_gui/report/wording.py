@@ -64,6 +64,12 @@ def percent(value: float | None, *, decimals: int = 0) -> str:
     return f"{value:.{decimals}f}%"
 
 
+def printed_gap(high: float, low: float) -> float:
+    """The gap between two shares as the brief prints them ('96%' and '90%' give 6), so a
+    reader checking with a pencil gets the gap printed beside them."""
+    return float(percent(high)[:-1]) - float(percent(low)[:-1])
+
+
 def whole(n: float | int) -> str:
     """A count with thousands separators: 1,234."""
     return f"{round(n):,}"

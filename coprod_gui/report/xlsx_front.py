@@ -57,7 +57,7 @@ NOTES: tuple[str, ...] = (
     "least the brief's minimum gap.",
     "Verdict: a form is named only when the difference between the forms is clear both in "
     "percentage points and in log-odds, in the same direction; 'opposite' when each form's "
-    "link is clear and of opposite sign; otherwise 'similar'.",
+    "link is clear and of opposite sign; otherwise 'cannot tell' (similar in results.json).",
     "Index models: 0 to 100 scores; a technical view only, not compared across forms.",
     "p-values under 0.001 are shown as <0.001 and those over 0.999 as >0.999.",
     "Effective base: the base a simple random sample of the same precision would need.",

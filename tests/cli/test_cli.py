@@ -224,5 +224,4 @@ def test_the_briefs_context_flags_reach_the_word_brief(
     assert "Who was asked: a random sample of 2,000 addresses." in text
     assert "Contact: Policy team." in text
     assert "May 2026" in text
-    assert "The margins of error assume" not in text
     assert "The figures are weighted to match the age and sex of residents." in text

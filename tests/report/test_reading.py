@@ -72,7 +72,12 @@ def test_similar_has_one_phrase_and_never_claims_equality(demo_brief) -> None:
     # why a bigger gap for the rarer form is not on its own evidence, said once
     assert body.count("is not on its own evidence") == 1
     # a link clear for one form only, in plain words
-    assert "The link shows for acting with others only" in body
+    assert "The link is clear for acting with others but not for doing things for" in body
+    assert "The link shows for acting with others only" not in body  # read as 'it matters more'
+    assert (
+        "A form most residents already do has less room to rise. Allowing for that, we cannot "
+        "tell which form it matters more for."
+    ) in body
     # Figure 3's note says the verdict beside the markers
     chart = next(
         b for s in demo_brief.body_sections() for b in s.blocks if getattr(b, "kind", "") == "drivers"
@@ -97,13 +102,13 @@ def test_about_the_survey_near_the_front(demo_brief) -> None:
     text = "\n".join(demo_brief.body_text().split("About the survey", 1)[1].split("How common", 1)[:1])
     assert "Resident Survey 2024, carried out September to October 2024" in text
     assert "5,000 residents answered" in text
-    assert "The links use 3,994 of them" in text
+    assert "The links use 3,994 of those 5,000: about 1 in 5 residents (20%) are left out" in text
     assert "Contact: Policy team, policy@example.gov.uk." in text
     assert "workbook results.xlsx" in text
     # the demo's weight varies, but what it matches is the officer's to say, not ours
     assert "weighted with the survey's own weights" in text
     assert "local population" not in text
-    assert re.search(r"A share for all residents is likely to be within \d percentage points", text)
+    assert "A share for all residents is likely to be within 1 percentage point of the true" in text
 
 
 def test_group_table_base_is_its_own(demo_brief) -> None:
@@ -119,7 +124,7 @@ def test_group_table_base_is_its_own(demo_brief) -> None:
 
         everyone = n(t.rows[-1][3])
         counted = sum(n(r[3]) for r in t.rows[:-1] if r[3].replace(",", "").isdigit())
-        left_out = re.search(r"([\d,]+) residents gave no", t.note)
+        left_out = re.search(r"([\d,]+) residents (?:gave no|are in no)", t.note)
         assert counted + (n(left_out.group(1)) if left_out else 0) == everyone, t.title
         assert t.source.endswith(f"base: {everyone:,} residents"), (t.title, t.source)
     age = next(t for t in group_tables if t.header[0] == "Age group")
@@ -179,3 +184,24 @@ def test_the_methods_say_how_many_years_the_age_gap_spans(demo_brief, demo_resul
     assert "years between" not in text
     young, old = demo_result.ends["age"]["low"], demo_result.ends["age"]["high"]
     assert f"times the {old - young:g} years from the 16-24 band's midpoint to the 75+ band's" in text
+
+
+GAP = re.compile(
+    r"\((\d+)%\)(?:(?!\(\d+%\)).)*?against (?:(?!\(\d+%\)).)*?\((\d+)%\)[^:.]*: a gap of "
+    r"(\d+) percentage points?"
+)
+
+
+def test_every_printed_gap_is_the_difference_of_the_printed_shares(demo_brief) -> None:
+    """The councillor's pencil check: '96% against 90%: a gap of 7' (the gap came from the
+    unrounded shares). Every 'X% ... against Y%: a gap of N' in the brief has N = X - Y, and
+    the key messages' gap between the forms equals the difference of their two shares."""
+    text = demo_brief.all_text()
+    found = GAP.findall(text)
+    assert len(found) >= 4
+    for high, low, gap in found:
+        assert abs(int(high) - int(low)) == int(gap), (high, low, gap)
+    msgs = [m.text for m in demo_brief.key_messages]
+    shares = [int(re.search(r"\((\d+)%\)", m).group(1)) for m in msgs[:2]]
+    gap = int(re.search(r"a gap of (\d+) percentage points", msgs[2]).group(1))
+    assert shares[0] - shares[1] == gap
