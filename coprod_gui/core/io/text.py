@@ -15,6 +15,7 @@ from ..errors import InputError
 from ..progress import CancelFn, ProgressFn, check_cancelled, no_progress
 from ..types import RawTable
 from . import limits, safety
+from .encoding import _decode, _utf8_start
 from .grid import (
     _blank,
     _clean_headers,
@@ -91,12 +92,6 @@ USE_ARROW = True
 
 _TOP_ROWS = 40
 """Rows parsed in Python first, to find the header under any title rows."""
-
-
-def _utf8_start(data: bytes, encoding: str, size: int = 1 << 20) -> str:
-    """The start of a UTF-8 file as text (a character cut at the end is dropped)."""
-    start = 3 if encoding == "utf-8-sig" else 0
-    return data[start : start + size].decode("utf-8", errors="ignore")
 
 
 def _full(text: str | None, data: bytes, encoding: str) -> str:
@@ -225,7 +220,7 @@ def _read_with_arrow(
     for codes, _, blank in columns:
         row_blank &= blank[codes[1:]]
     n_blank = int(row_blank.sum())
-    keep_rows = ~row_blank
+    keep_rows = ~row_blank if n_blank else slice(None)  # no blank rows: no copies
     body = [(codes[1:][keep_rows], values, blank) for codes, values, blank in columns]
     return _table_from_columns(path, header_row, header, body, n_blank + empty[0], notes, progress)
 
@@ -300,11 +295,10 @@ def _read_with_pandas(
     row_blank = np.ones(len(columns[0][0]) - 1, dtype=bool)
     for codes, _, blank in columns:
         row_blank &= blank[codes[1:]]
-    keep_rows = ~row_blank
+    n_blank = int(row_blank.sum())
+    keep_rows = ~row_blank if n_blank else slice(None)
     body = [(codes[1:][keep_rows], values, blank) for codes, values, blank in columns]
-    return _table_from_columns(
-        path, header_row, header, body, int(row_blank.sum()), notes, progress
-    )
+    return _table_from_columns(path, header_row, header, body, n_blank, notes, progress)
 
 
 def _table_from_columns(
@@ -370,50 +364,6 @@ def _read_bytes(path: Path) -> bytes:
             f"The file {path.name!r} could not be opened.",
             hint="Check it is not open in another program and that you can read it.",
         ) from exc
-
-
-def _valid_utf8(data: bytes, block: int = 1 << 24) -> bool:
-    """Strict UTF-8 check in blocks, so a big file is never held twice as text."""
-    import codecs
-
-    decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    try:
-        for start in range(0, len(data), block):
-            decoder.decode(data[start : start + block], final=False)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _decode(path: Path, data: bytes, notes: list[str]) -> tuple[str | None, str]:
-    """Decode strictly: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252.
-    UTF-8 is only checked (``None`` is returned for the text): the readers take bytes."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        candidates = ["utf-8-sig"]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        candidates = ["utf-16"]
-    else:
-        candidates = ["utf-8", "cp1252"]
-    for enc in candidates:
-        if enc in ("utf-8", "utf-8-sig"):
-            if _valid_utf8(data):
-                return None, enc
-            continue
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        if enc == "cp1252":
-            notes.append(
-                "The file is not UTF-8; it was read as Windows (cp1252) text. "
-                "Check that accented letters and £ signs look right."
-            )
-        return text, enc
-    raise InputError(
-        f"The text in {path.name!r} is in an encoding this program cannot recognise.",
-        hint="Open it in Excel and save it as 'CSV UTF-8', then choose the new file.",
-    )
 
 
 def _sniff_delimiter(text: str, path: Path) -> str:
