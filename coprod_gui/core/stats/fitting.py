@@ -214,6 +214,33 @@ def _irls_pass(
     return 2 * dev, info, rhs
 
 
+START_SAMPLE_FROM = 100_000
+"""From this many rows a logit starts from its fit on every k-th row (about 25,000 rows):
+Newton's steps converge quadratically, so from there the whole data need about 3 steps
+instead of 7 (each a pass over the design). The estimate is the same maximum: the steps
+stop at the same tolerance whatever the start (tested against the usual start)."""
+
+START_SAMPLE_ROWS = 25_000
+
+
+def _start_from_sample(
+    x: np.ndarray, y: np.ndarray, weights: np.ndarray | None, max_iter: int
+) -> np.ndarray | None:
+    """The logit's estimates on every k-th row, or None when that fit is not a usable
+    start (a category missing from the sample, separation, no convergence)."""
+    every = max(len(x) // START_SAMPLE_ROWS, 1)
+    ws = None if weights is None else weights[::every]
+    ys = y[::every]
+    if len(ys) == 0 or ys.min() == ys.max():
+        return None
+    try:
+        sub = logit(np.ascontiguousarray(x[::every]), ys, ws, max_iter=max_iter)
+    except (np.linalg.LinAlgError, ValueError):
+        return None
+    ok = sub.converged and not sub.separated and bool(np.all(np.isfinite(sub.params)))
+    return sub.params.copy() if ok else None
+
+
 def logit(
     x: np.ndarray,
     y: np.ndarray,
@@ -223,7 +250,8 @@ def logit(
     groups: np.ndarray | None = None,
     max_iter: int = 100,
 ) -> Fit:
-    """Logit maximum likelihood by IRLS, started as a GLM is (μ = (y + ½)/2).
+    """Logit maximum likelihood by IRLS, started as a GLM is (μ = (y + ½)/2), or, from
+    ``START_SAMPLE_FROM`` rows, from the fit on a systematic sample of the rows.
 
     Errors: model-based (inverse information) by default; sandwich HC0 when ``robust``
     (weighted pseudo-likelihood, as ``GLM(..., var_weights=w).fit(cov_type="HC0")``);
@@ -238,8 +266,13 @@ def logit(
     params = np.zeros(k)
     converged = separated = False
     dev = math.inf
+    start = _start_from_sample(x, y, weights, max_iter) if n >= START_SAMPLE_FROM else None
     with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
-        _, info, rhs = _irls_pass(x, y, w, eta)
+        if start is None:
+            _, info, rhs = _irls_pass(x, y, w, eta)
+        else:
+            params = start
+            dev, info, rhs = _irls_pass(x, y, w, eta, params)
         for _ in range(max_iter):
             try:
                 new = _solve(info, rhs)
