@@ -133,6 +133,8 @@ class MainWindow(FileActions, ResultActions, QMainWindow):
         self.tabs.addTab(self.import_tab, "&1 Import")
         self.tabs.addTab(self.results_tab, "&2 Results")
         self.tabs.addTab(self.report_tab, "&3 Report")
+        # After the tab bar (Ctrl+Tab, a click) has moved the focus, or lost it.
+        self.tabs.currentChanged.connect(lambda _i: QTimer.singleShot(0, self.focus_page))
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.tabs)
         self.setCentralWidget(self.stack)
@@ -276,6 +278,23 @@ class MainWindow(FileActions, ResultActions, QMainWindow):
         if self.loaded is not None:
             self.stack.setCurrentWidget(self.tabs)
             self.tabs.setCurrentIndex(index)
+            self.focus_page()
+
+    def focus_page(self) -> None:
+        """Put the keyboard focus on the shown tab's first control when it is not in the
+        tab already: a tab change hides the control that had it (the Run button, say), and
+        the focus was then nowhere, so Tab, Ctrl+Tab and the arrows did nothing."""
+        page = self.tabs.currentWidget()
+        focus = QApplication.focusWidget()
+        if page is None or (focus is not None and focus.isVisible() and page.isAncestorOf(focus)):
+            return
+        target = {
+            self.import_tab: self.import_tab.variable_view,
+            self.results_tab: self.results_tab.cards["respondents"],
+            self.report_tab: self.report_tab.council_edit,
+        }.get(page)
+        if target is not None:
+            target.setFocus(Qt.FocusReason.TabFocusReason)
 
     def survey_title(self) -> str:
         return survey_name_of(self.paths) or "survey"

@@ -126,6 +126,7 @@ class MappingEditor:
         )
         self.confirm_button = QPushButton("&Confirm this question", right)
         self.confirm_button.setToolTip("Mark this question's scoring as checked")
+        self.confirm_button.setAccessibleName("Confirm this question")
         self.confirm_button.setEnabled(False)
         self.confirm_button.clicked.connect(self.confirm_opened)
         right_layout.addWidget(self.recode_title)

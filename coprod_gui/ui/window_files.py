@@ -179,6 +179,9 @@ class FileActions:
             self._hold_previews = False
         self.stack.setCurrentWidget(self.tabs)
         self.tabs.setCurrentWidget(self.import_tab)
+        # The keyboard starts where the work is (the focus was on the welcome page, now
+        # hidden, so it was nowhere): the matched questions; arrows choose, Enter opens.
+        self.focus_page()
         if remember:
             for path in loaded.paths:
                 self.settings.add_recent(path)

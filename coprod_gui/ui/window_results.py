@@ -94,6 +94,7 @@ class ResultActions:
         self.results_tab.set_result(analysed, options)
         self.report_tab.set_has_result(True)
         self.tabs.setCurrentWidget(self.results_tab)
+        self.focus_page()
         result = analysed.result
         self.status_label.setText(
             f"Analysis finished: {result.n_respondents:,} residents, "

@@ -28,6 +28,7 @@ from coprod_gui.ui.main_window import MainWindow
 from coprod_gui.ui.settings import SETTINGS_ENV, Settings
 
 LOAD_TIMEOUT_MS = 60_000
+REAL_ASK_CONFIRM = dialogs.ask_confirm  # the real question, for the keyboard walk
 ANALYSIS_TIMEOUT_MS = 180_000
 
 
