@@ -133,6 +133,28 @@ class DefinitionEdits:
                             )
                         )
         self.variable_model.set_rows(rows)
+        self._keep_variable_row()
+
+    def _keep_variable_row(self) -> None:
+        """After the rows are redone, the question open stays the view's current row
+        (quietly: it is open already). A view with no current row selects its first row
+        when it gets the keyboard focus, which opened another question."""
+        from PySide6.QtCore import QItemSelectionModel
+
+        row = self.variable_model.row_of(self.recode_column) if self.recode_column else -1
+        if row < 0:
+            return
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        selection = self.variable_view.selectionModel()
+        selection.blockSignals(True)
+        try:
+            selection.setCurrentIndex(self.variable_model.index(row, 0), flags)
+        finally:
+            selection.blockSignals(False)
+        self.variable_view.viewport().update()
 
     def _question(self, column: str) -> str:
         loaded = self.loaded

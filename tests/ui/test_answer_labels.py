@@ -124,6 +124,7 @@ def test_a_bad_codebook_gets_a_plain_message_and_changes_nothing(
 ) -> None:
     with qtbot.waitSignal(window.survey_loaded, timeout=LOAD_TIMEOUT_MS):
         window.open_files([_codes_only_survey(tmp_path)])
+    qtbot.waitUntil(lambda: not window.import_tab.missing_definitions(), timeout=30_000)
     before = window.import_tab.mapping()
     bad = tmp_path / "notes.csv"
     bad.write_text("a,b\n1,2\n", encoding="utf-8")

@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QTableView, QWidget
+from shiboken6 import isValid
 
 from coprod_gui.core.survey.example import example_survey_paths
 from coprod_gui.ui import dialogs
@@ -63,7 +64,7 @@ def _answer_modal_with(key: Qt.Key, mods: Qt.KeyboardModifier, asked: list[str])
             return
         asked.append(box.windowTitle())
         QTest.keyClick(box.focusWidget() or box, key, mods)
-        QTimer.singleShot(3_000, lambda: box.isVisible() and box.reject())
+        QTimer.singleShot(3_000, lambda: isValid(box) and box.isVisible() and box.reject())
 
     QTimer.singleShot(0, press)
 
