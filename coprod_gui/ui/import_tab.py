@@ -234,9 +234,14 @@ class ImportTab(MappingEditor, DefinitionEdits, QWidget):
         self._on_file_selected(0)
         self.clear_recode_preview()
         self._fill_constructs()
-        self.refresh_variables()
-        self.set_quality(loaded.quality, loaded.quality_problem)
         self._update_run_state(False)
+
+    def show_survey_details(self) -> None:
+        """The variable view and the data-quality report of the survey :meth:`set_survey`
+        showed: apart, so the window can paint between the two (:mod:`.slices`)."""
+        if self.loaded is not None:
+            self.refresh_variables()
+            self.set_quality(self.loaded.quality, self.loaded.quality_problem)
 
     def mapping(self) -> Mapping | None:
         """The mapping as the officer has edited it (a copy), with the definitions of the

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ..core.results import AnalysisResult
-    from ..core.types import DataQuality, Mapping, RawTable, Suggestion, SurveyFrame
+    from ..core.types import DataQuality, Mapping, RawTable, Suggestion
     from ..report.options import BriefOptions
     from .worker import Job
 
@@ -53,9 +53,14 @@ class LoadedSurvey:
 
 @dataclass
 class Analysed:
-    """What the analysis gives the Results and Report tabs."""
+    """What the analysis gives the Results and Report tabs: only what they show.
 
-    survey: SurveyFrame
+    The prepared survey itself stays in the helper process: unpickling its 50,000-row
+    frame in the worker thread held the GIL, and so stalled the window, for ~48 ms, and
+    the window only ever showed its data-quality report.
+    """
+
+    quality: DataQuality | None
     result: AnalysisResult
     charts: dict[str, RenderedChart] = field(default_factory=dict)
     thread_id: int = 0
@@ -203,10 +208,11 @@ def analyse_survey(
     *,
     progress: ProgressFn,
     is_cancelled: CancelFn,
-) -> tuple[SurveyFrame, AnalysisResult, dict[str, RenderedChart]]:
+) -> tuple[DataQuality, AnalysisResult, dict[str, RenderedChart]]:
     """Prepare and analyse, and draw the charts as pixels when ``charts`` says how, in the
     helper process (core.child): no GIL shared with the window. Python warnings raised on
-    the way become notes in the result instead of console noise."""
+    the way become notes in the result instead of console noise. Returns the prepared
+    survey's data-quality report, not the survey: the window shows nothing else of it."""
     from ..core.child import keep_in_helper
     from ..core.logs import capture_warnings, warning_notes
     from ..core.pipeline import analyse_tables
@@ -225,7 +231,7 @@ def analyse_survey(
             rendered = render_charts(result, *charts)
     result.warnings.extend(warning_notes(caught))
     keep_in_helper([result], slot="result")  # a chart redraw then sends only its key
-    return survey, result, rendered
+    return survey.quality, result, rendered
 
 
 def render_charts_in_helper(
@@ -267,13 +273,13 @@ def analyse_job(
         from ..core.child import maybe_kept, shared_child
 
         request = (brief_options, charts or ChartRequest()) if with_charts else None
-        survey, result, rendered = shared_child().run(
+        quality, result, rendered = shared_child().run(
             analyse_survey,
             ([maybe_kept(t) for t in tables], mapping, options, request),
             progress=progress,
             is_cancelled=is_cancelled,
         )
-        out = Analysed(survey, result, thread_id=_thread_id())
+        out = Analysed(quality, result, thread_id=_thread_id())
         out.charts = rendered
         _import_for_results()
         progress(1.0, "Analysis finished")

@@ -91,6 +91,7 @@ class ResultsTab(QWidget):
         super().__init__(parent)
         self.analysed: Analysed | None = None
         self.options: BriefOptions | None = None
+        self._drivers_stale = False  # the drivers page waits until shown (or filled later)
         self.canvases: dict[str, PlotCanvas] = {}
         self._wanted: set[str] = set()
         self._want_timer = QTimer(self)
@@ -198,6 +199,8 @@ class ResultsTab(QWidget):
         efficacy_page.addWidget(self.efficacy_text)
         efficacy_page.setSizes([660, 560])
         topics.addTab(efficacy_page, "Feeling able to make a difference")
+        self.drivers_page = drivers_page
+        topics.currentChanged.connect(lambda _i: self._fill_drivers_if_shown())
         outer.addWidget(topics, 1)
         self._set_visible(False)
 
@@ -227,6 +230,7 @@ class ResultsTab(QWidget):
         """Forget the shown analysis (a new survey is open): no old figure stays."""
         self.analysed = None
         self.options = None
+        self._drivers_stale = False
         self.levels_model.set_rows([], [])
         self.drivers_model.set_rows([], [])
         self.diagnostics_view.clear()
@@ -349,9 +353,24 @@ class ResultsTab(QWidget):
         return self.view_combo.currentIndex() == 1
 
     def _refresh_tables(self) -> None:
+        """Fill the levels table now; the drivers table and model notes only when their
+        page is shown, else at :meth:`fill_hidden_pages` (a later turn of the event loop):
+        filling everything at once kept the window from painting for too long."""
         if self.analysed is None or self.options is None:
             return
         self._fill_levels(self.analysed.result, self.options)
+        self._drivers_stale = True
+        self._fill_drivers_if_shown()
+
+    def _fill_drivers_if_shown(self) -> None:
+        if self._drivers_stale and self.topic_tabs.currentWidget() is self.drivers_page:
+            self.fill_hidden_pages()
+
+    def fill_hidden_pages(self) -> None:
+        """Fill what :meth:`set_result` left for later (the drivers table, the notes)."""
+        if not self._drivers_stale or self.analysed is None or self.options is None:
+            return
+        self._drivers_stale = False
         self._fill_drivers(self.analysed.result, self.options)
 
     # ------------------------------------------------------------------ levels

@@ -8,6 +8,7 @@ jobs and show what comes back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog
 
 from . import dialogs, jobs
+from .slices import in_slices
 from .window_files import survey_name_of
 
 if TYPE_CHECKING:
@@ -88,9 +90,23 @@ class ResultActions:
         return self.report_tab.survey_edit.text().strip() or survey_name_of(self.paths) or None
 
     def _on_analysed(self, analysed: Analysed) -> None:
+        """Show an analysis in three turns of the event loop (:mod:`.slices`): the Results
+        tab's visible page first, then its other pages, then the Import tab's data-quality
+        report; ``analysis_done`` is emitted when all is shown."""
         self.analysed = analysed
+
+        def still_shown(step: Callable[[], None]) -> Callable[[], None]:
+            return lambda: step() if self.analysed is analysed else None
+
+        in_slices(
+            self,
+            still_shown(lambda: self._show_analysis(analysed)),
+            still_shown(self.results_tab.fill_hidden_pages),
+            still_shown(lambda: self._analysis_shown(analysed)),
+        )
+
+    def _show_analysis(self, analysed: Analysed) -> None:
         options = self.report_tab.brief_options(self._survey_name())
-        self.import_tab.set_quality(analysed.survey.quality)
         self.results_tab.set_result(analysed, options)
         self.report_tab.set_has_result(True)
         self.tabs.setCurrentWidget(self.results_tab)
@@ -101,6 +117,9 @@ class ResultActions:
             f"{len(result.authorities)} council(s)."
         )
         self._set_busy(False)
+
+    def _analysis_shown(self, analysed: Analysed) -> None:
+        self.import_tab.set_quality(analysed.quality)
         # Let the Results tab paint before the brief job starts competing for the GIL:
         # measured, starting it at once pushed the worst GUI stall from ~80 to ~105 ms.
         QTimer.singleShot(BRIEF_DELAY_MS, self.request_brief)

@@ -471,7 +471,7 @@ def test_export_asks_before_replacing_a_completed_name(
     from coprod_gui.ui import dialogs
 
     window = loaded_window
-    window.analysed = jobs.Analysed(survey=None, result=None)  # the question comes first
+    window.analysed = jobs.Analysed(quality=None, result=None)  # the question comes first
     existing = tmp_path / "brief.docx"
     existing.write_bytes(b"the officer's earlier brief")
     monkeypatch.setattr(
