@@ -337,10 +337,15 @@ class ChildProcess:
         *,
         progress: ProgressFn,
         is_cancelled: CancelFn,
+        end_on_cancel: bool = True,
     ) -> Any:
         """Run ``func(*args, progress=..., is_cancelled=..., **kwargs)`` in the helper.
 
         ``func`` must be a module-level function and its arguments and result picklable.
+        ``end_on_cancel=False`` for short jobs (a scoring preview, the brief): a cancelled
+        one is let finish and its result dropped, so the helper and the survey it holds
+        stay (ending it for a preview the officer clicked past cost a new helper and the
+        whole survey sent again).
         Raises what the job raised when it was a :class:`CoprodError` (or a MemoryError,
         RecursionError or OSError, turned into one), :class:`Cancelled`, :func:`crashed`
         when the helper died, or :class:`ChildFailed` for a bug in the job.
@@ -352,10 +357,10 @@ class ChildProcess:
             try:
                 conn.send(("run", func, args, kwargs or {}))
                 try:
-                    return self._wait(proc, conn, progress, is_cancelled)
+                    return self._wait(proc, conn, progress, is_cancelled, end_on_cancel)
                 except _Lost:  # a new helper: send the objects themselves
                     conn.send(("run", func, tuple(_unwrap(a) for a in args), kwargs or {}))
-                    return self._wait(proc, conn, progress, is_cancelled)
+                    return self._wait(proc, conn, progress, is_cancelled, end_on_cancel)
             except (Cancelled, InputError, ChildFailed):
                 raise
             except (EOFError, OSError, ValueError, TypeError) as exc:
@@ -374,13 +379,23 @@ class ChildProcess:
             return None
         return (_rss(proc.pid) or 0) + int(free * MEMORY_SHARE)
 
-    def _wait(self, proc: Any, conn: Any, progress: ProgressFn, is_cancelled: CancelFn) -> Any:
+    def _wait(
+        self,
+        proc: Any,
+        conn: Any,
+        progress: ProgressFn,
+        is_cancelled: CancelFn,
+        end_on_cancel: bool = True,
+    ) -> Any:
         limit = self._limit(proc)
         next_check = 0.0
+        cancelled = False
         while True:
-            if is_cancelled():
-                self._replace()  # a long read ends now, not at its next check
-                raise Cancelled()
+            if not cancelled and is_cancelled():
+                if end_on_cancel:
+                    self._replace()  # a long read ends now, not at its next check
+                    raise Cancelled()
+                cancelled = True  # let it finish; its result is dropped
             now = time.monotonic()
             if limit is not None and now >= next_check:
                 next_check = now + MEMORY_CHECK_S
@@ -398,16 +413,23 @@ class ChildProcess:
             message = _receive(conn)
             kind = message[0]
             if kind == "progress":
+                if cancelled:
+                    continue
                 try:
                     progress(message[1], message[2])
                 except Cancelled:
-                    self._replace()
-                    raise
+                    if end_on_cancel:
+                        self._replace()
+                        raise
+                    cancelled = True
             elif kind == "log":
                 _, name, level, text = message
                 logging.getLogger(name).log(level, "%s", text)
             elif kind == "reply":
-                return self._reply(message[1:])
+                result = self._reply(message[1:])
+                if cancelled:
+                    raise Cancelled()
+                return result
 
     @staticmethod
     def _reply(reply: tuple) -> Any:

@@ -113,14 +113,68 @@ def preview_rows(defn: QuestionDefinition) -> tuple[list[list[Any]], list[str | 
     return rows, keys
 
 
+def define_preview(
+    tables: list[RawTable],
+    mapping: Mapping,
+    column: str,
+    topic: str,
+    *,
+    progress: ProgressFn,
+    is_cancelled: CancelFn,
+) -> DefinedColumn:
+    """The work of :func:`define_job`, in the helper process (which holds the tables)."""
+    defn = define_column(tables, mapping, column, topic)
+    rows, keys = preview_rows(defn)
+    return DefinedColumn(column, topic, defn, rows, keys)
+
+
+def define_columns(
+    tables: list[RawTable],
+    mapping: Mapping,
+    columns: list[str],
+    *,
+    progress: ProgressFn,
+    is_cancelled: CancelFn,
+) -> dict[str, QuestionDefinition]:
+    """The work of :func:`define_missing_job`, in the helper process."""
+    out = {}
+    topics = {c: t for t, cols in mapping.columns.items() for c in cols}
+    for i, column in enumerate(columns):
+        progress(i / max(len(columns), 1), f"Working out how {column} is answered")
+        if column in topics:
+            out[column] = define_column(tables, mapping, column, topics[column])
+    return out
+
+
+def _in_helper(
+    func: Any, tables: list[RawTable], args: tuple, progress: ProgressFn, is_cancelled: CancelFn
+) -> Any:
+    """Run ``func(tables, *args)`` in the helper process, the tables sent as their keys
+    (it keeps what it read). Stacking a column reads every row: in the worker thread that
+    held the GIL, and so stalled the window, while the officer clicked through questions.
+    A preview clicked past is let finish (``end_on_cancel=False``), not the helper ended.
+    Tables the helper does not hold (labelled by a codebook in the window) are worked on
+    here, as sending them whole for each preview would cost more than it saves."""
+    from ..core.child import Kept, maybe_kept, shared_child
+
+    check_cancelled(is_cancelled)
+    sent = [maybe_kept(t) for t in tables]
+    if not all(isinstance(t, Kept) for t in sent):
+        return func(tables, *args, progress=progress, is_cancelled=is_cancelled)
+    return shared_child().run(
+        func,
+        (sent, *args),
+        progress=progress,
+        is_cancelled=is_cancelled,
+        end_on_cancel=False,
+    )
+
+
 def define_job(tables: list[RawTable], mapping: Mapping, column: str, topic: str) -> Job:
-    """Define ``column`` for ``topic`` and make its preview rows (in the worker)."""
+    """Define ``column`` for ``topic`` and make its preview rows (in the helper)."""
 
     def job(progress: ProgressFn, is_cancelled: CancelFn) -> DefinedColumn:
-        check_cancelled(is_cancelled)
-        defn = define_column(tables, mapping, column, topic)
-        rows, keys = preview_rows(defn)
-        return DefinedColumn(column, topic, defn, rows, keys)
+        return _in_helper(define_preview, tables, (mapping, column, topic), progress, is_cancelled)
 
     return job
 
@@ -137,14 +191,7 @@ def define_missing_job(tables: list[RawTable], mapping: Mapping, columns: list[s
     column ticked), so the variable view can show every question's kind and status."""
 
     def job(progress: ProgressFn, is_cancelled: CancelFn) -> dict[str, QuestionDefinition]:
-        out = {}
-        topics = {c: t for t, cols in mapping.columns.items() for c in cols}
-        for i, column in enumerate(columns):
-            check_cancelled(is_cancelled)
-            progress(i / max(len(columns), 1), f"Working out how {column} is answered")
-            if column in topics:
-                out[column] = define_column(tables, mapping, column, topics[column])
-        return out
+        return _in_helper(define_columns, tables, (mapping, list(columns)), progress, is_cancelled)
 
     return job
 

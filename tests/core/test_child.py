@@ -49,6 +49,13 @@ def sleep_long(*, progress, is_cancelled) -> None:
     time.sleep(60)
 
 
+def sleep_short(*, progress, is_cancelled) -> int:
+    progress(0.0, "working out a preview")
+    time.sleep(1.0)
+    progress(1.0, "done")
+    return os.getpid()
+
+
 CELL = ", ".join(["Jane Doe", "12 High St"])  # a survey value
 
 
@@ -119,6 +126,25 @@ def test_cancel_ends_a_long_read_at_once(child: ChildProcess) -> None:
     with pytest.raises(Cancelled):
         _run(child, sleep_long, cancel=stop.is_set)
     assert time.monotonic() - started < 3
+
+
+def test_a_short_job_clicked_past_keeps_the_helper(child: ChildProcess) -> None:
+    """A scoring preview or brief cancelled by a newer one: let finish, result dropped,
+    and the same helper (with the survey it holds) runs the next job."""
+    before = _run(child, answer, 0)[0]["pid"]
+    stop = threading.Event()
+    threading.Timer(0.3, stop.set).start()
+    seen: list[str] = []
+    with pytest.raises(Cancelled):
+        child.run(
+            sleep_short,
+            progress=lambda _f, m: seen.append(m),
+            is_cancelled=stop.is_set,
+            end_on_cancel=False,
+        )
+    assert child.pid == before
+    assert "done" not in seen  # no progress of a cancelled job reaches the window
+    assert _run(child, answer, 2)[0] == {"pid": before, "x": 4}
 
 
 def test_a_bug_in_a_job_is_logged_without_its_message(child: ChildProcess, caplog) -> None:

@@ -104,3 +104,31 @@ def test_a_read_survey_is_shown_before_its_details(qtbot, window) -> None:
     it = window.import_tab
     assert it.variable_model.rowCount() > 0
     assert "5,000 rows" in it.quality_view.toPlainText()
+
+
+def _refuse_here(*_a: Any, **_k: Any) -> Any:
+    raise AssertionError("this work belongs in the helper process, not the window's")
+
+
+def test_previews_and_the_brief_are_worked_out_in_the_helper(
+    qtbot, loaded_window, monkeypatch
+) -> None:
+    """The window's process neither stacks a column nor writes the brief: in its worker
+    thread both held the GIL, which the window needs to paint. (The helper is another
+    process, so the functions refused here still work there.)"""
+    from coprod_gui.report import brief as brief_module
+    from coprod_gui.ui import definition_jobs
+
+    window = loaded_window
+    monkeypatch.setattr(definition_jobs, "define_column", _refuse_here)
+    monkeypatch.setattr(brief_module, "build_brief", _refuse_here)
+    it = window.import_tab
+    it.select_construct("efficacy")
+    with qtbot.waitSignal(window.preview_shown, timeout=30_000) as shown:
+        it.columns_list.setCurrentRow(1)
+        it.columns_list.setCurrentRow(0)
+    assert shown.args[0].rows and shown.args[0].topic == "efficacy"
+    assert it.recode_model.rowCount() == len(shown.args[0].rows)
+    with qtbot.waitSignal(window.brief_shown, timeout=ANALYSIS_TIMEOUT_MS) as brief:
+        _analyse(qtbot, window)
+    assert "%" in brief.args[0]
