@@ -100,10 +100,8 @@ def test_a_chunked_read_equals_the_one_shot_read(
     assert fractions == sorted(fractions)
 
 
-def test_a_column_that_changes_type_between_chunks_is_read_whole(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Dates come back as date objects, not numbers or text: the file is read in one call."""
+def test_dates_are_read_in_chunks_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dates come back as dates in every chunk: the same frame as one call."""
     import datetime as dt
 
     df = _frame().iloc[:2500].copy()
@@ -113,6 +111,22 @@ def test_a_column_that_changes_type_between_chunks_is_read_whole(
     monkeypatch.setattr(stat, "CHUNK_CELLS", 10**9)
     whole = read_survey(path)
     monkeypatch.setattr(stat, "CHUNK_CELLS", 8_000)
+    calls: list[int] = []
+    original = stat._call_quietly
+
+    def counting(reader, p, **kwargs):  # type: ignore[no-untyped-def]
+        if "row_limit" in kwargs:
+            calls.append(kwargs["row_offset"])
+        return original(reader, p, **kwargs)
+
+    monkeypatch.setattr(stat, "_call_quietly", counting)
     chunked = read_survey(path)
+    assert calls == [0, 1000, 2000]
     pd.testing.assert_frame_equal(chunked.frame, whole.frame)
     assert len(chunked.frame) == 2500
+
+
+def test_a_column_whose_type_changes_between_chunks_makes_the_file_be_read_whole() -> None:
+    pieces = stat._Pieces()
+    assert pieces.add(pd.Series([1.0, 2.0]))
+    assert not pieces.add(pd.Series(["a", "b"], dtype="str"))
