@@ -163,29 +163,48 @@ def _drop_separated(
         y = rows[y_col].to_numpy(dtype=float)
         if len(y) == 0 or y.min() == y.max():
             break
-        masks: dict[str, np.ndarray] = {}
-        for var in cats:
-            codes, names = _codes(rows[var])
-            present = np.unique(codes[codes >= 0])
-            if len(present) < 2:
-                continue  # one level only: the variable is dropped for no variation
-            for k in present:
-                term = f"{var}={names[k]}"
-                masks[term] = codes == k
-        bad = dg.constant_outcome_levels(y, masks)
+        bad = _constant_levels(rows, y, cats)
         if not bad:
             break
         drop = np.zeros(len(rows), dtype=bool)
-        for term, value in bad.items():
+        for term, (value, mask) in bad.items():
             # the whole group is left out (a respondent in two such groups is counted in
             # both notes); never "those 0 respondents" when groups overlap
-            count = int(masks[term].sum())
+            count = int(mask.sum())
             notes.append(dg.separated_level(term, value, count, outcome_words, model))
-            drop |= masks[term]
+            drop |= mask
         key = "were in a group where everyone (or no one) took part, which a model cannot estimate"
         dropped[key] = dropped.get(key, 0) + int(drop.sum())
         rows = rows.loc[~drop]
     return rows, notes
+
+
+def _constant_levels(
+    rows: pd.DataFrame, y: np.ndarray, cats: Sequence[str]
+) -> dict[str, tuple[float, np.ndarray]]:
+    """Category levels (``"var=level"``, in variable and level order) whose respondents
+    all have the same outcome: the value and the level's rows. A 0/1 outcome is counted
+    per level in one pass (``bincount``) and only a constant level's rows are marked;
+    other outcomes are checked level by level (:func:`.diagnostics.constant_outcome_levels`)."""
+    binary = bool(np.all((y == 0) | (y == 1)))
+    bad: dict[str, tuple[float, np.ndarray]] = {}
+    for var in cats:
+        codes, names = _codes(rows[var])
+        valid = codes >= 0
+        counts = np.bincount(codes[valid], minlength=len(names))
+        present = np.flatnonzero(counts)
+        if len(present) < 2:
+            continue  # one level only: the variable is dropped for no variation
+        if not binary:
+            masks = {f"{var}={names[k]}": codes == k for k in present}
+            for term, value in dg.constant_outcome_levels(y, masks).items():
+                bad[term] = (value, masks[term])
+            continue
+        ones = np.bincount(codes[valid], weights=y[valid], minlength=len(names))
+        for k in present:
+            if ones[k] == 0 or ones[k] == counts[k]:
+                bad[f"{var}={names[k]}"] = (1.0 if ones[k] else 0.0, codes == k)
+    return bad
 
 
 @dataclass
