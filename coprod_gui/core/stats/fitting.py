@@ -84,6 +84,26 @@ def gram(x: np.ndarray, v: np.ndarray | None = None) -> np.ndarray:
     return out
 
 
+def _gram_with(x: np.ndarray, v: np.ndarray | None, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`gram` (X'diag(v)X) and X'z in the same pass over the rows."""
+    if v is not None and v.min(initial=0.0) < 0:  # no square roots: two plain passes
+        return gram(x, v), x.T @ z
+    n, p = x.shape
+    out = np.zeros((p, p))
+    xz = np.zeros(p)
+    buf = np.empty((min(BLOCK, n), p))
+    root = None if v is None else np.sqrt(v)
+    for a in range(0, n, BLOCK):
+        xb = x[a : a + BLOCK]
+        if root is None:
+            out += xb.T @ xb
+        else:
+            xs = np.multiply(xb, root[a : a + BLOCK, None], out=buf[: len(xb)])
+            out += xs.T @ xs
+        xz += xb.T @ z[a : a + BLOCK]
+    return out, xz
+
+
 def _inverse(g: np.ndarray) -> np.ndarray:
     """Inverse of a symmetric positive definite cross-product, equilibrated first."""
     d = np.sqrt(np.diag(g))
@@ -146,30 +166,46 @@ def ols(
     """
     n, k = x.shape
     w = weights
-    g = gram(x, w)
+    if groups is None and cov not in ("HC3", "HC1"):
+        raise ValueError(f"unknown covariance {cov!r}")
+    # Three passes over the rows, block by block (was seven): X'WX with X'Wy; the
+    # residuals with the refinement's right-hand side; the final residuals with the
+    # leverages and the robust "meat".
+    g, xty = _gram_with(x, w, y if w is None else w * y)
     inv = _inverse(g)
-    xty = x.T @ (y if w is None else w * y)
     params = inv @ xty
     # refine once (iterative refinement): equal to a QR solve to rounding
-    resid = y - x @ params
-    params = params + _solve(g, x.T @ (resid if w is None else w * resid))
-    resid = y - x @ params
+    correction = np.zeros(k)
+    for a in range(0, n, BLOCK):
+        xb = x[a : a + BLOCK]
+        rb = y[a : a + BLOCK] - xb @ params
+        correction += xb.T @ (rb if w is None else w[a : a + BLOCK] * rb)
+    params = params + _solve(g, correction)
     sw = None if w is None else np.sqrt(w)
-    wresid = resid if sw is None else resid * sw
-    h = leverages(x, inv, w)
+    wresid = np.empty(n)
+    h = np.empty(n)
+    meat = np.zeros((k, k))
+    buf = np.empty((min(BLOCK, n), k))
+    for a in range(0, n, BLOCK):
+        xb = x[a : a + BLOCK]
+        rb = y[a : a + BLOCK] - xb @ params
+        hb = np.einsum("ij,ij->i", xb @ inv, xb)  # the hat matrix's diagonal
+        if sw is not None:
+            rb *= sw[a : a + BLOCK]
+            hb *= w[a : a + BLOCK]
+        wresid[a : a + BLOCK] = rb
+        h[a : a + BLOCK] = hb
+        if groups is None:
+            scale = (rb / (1 - hb)) ** 2 if cov == "HC3" else n / (n - k) * rb**2
+            root = np.sqrt(scale if w is None else scale * w[a : a + BLOCK])
+            xs = np.multiply(xb, root[:, None], out=buf[: len(xb)])
+            meat += xs.T @ xs
     fit = Fit(params=params, cov=inv, leverage_max=float(h.max()) if n else 0.0)
     if groups is not None:
         u = wresid if sw is None else wresid * sw
         fit.cov, n_groups = _cluster_cov(inv, x, u, groups)
         fit.df = float(n_groups - 1)
     else:
-        if cov == "HC3":
-            scale = (wresid / (1 - h)) ** 2
-        elif cov == "HC1":
-            scale = n / (n - k) * wresid**2
-        else:
-            raise ValueError(f"unknown covariance {cov!r}")
-        meat = gram(x, scale if w is None else scale * w)
         fit.cov = inv @ meat @ inv
         fit.df = float(n - k)
     ybar = np.average(y, weights=w)
