@@ -13,7 +13,7 @@ command sets. Product and baseline alternate, so a busy moment on a shared machi
 both. The whole run of the product is the sum of its steps.
 
 Run:  .venv/bin/python benchmarks/bench_scale.py [--sizes 5000,50000] [--formats csv,xlsx]
-          [--repeats 1] [--readme]
+          [--cases csv:5000,xlsx:50000] [--repeats 1] [--readme]
 
 Default: CSV at 5,000, 50,000, 500,000 and 1,048,576 rows; xlsx up to 500,000; .sav at
 1,048,576. ``--readme`` writes the table, with the machine and versions, into
@@ -381,6 +381,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--child", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     ap.add_argument("--sizes", help="comma-separated row counts (default: all)")
     ap.add_argument("--formats", default="csv,xlsx,sav")
+    ap.add_argument(
+        "--cases",
+        help="exact cases instead of sizes x formats, e.g. csv:5000,xlsx:50000,sav:1048576",
+    )
     ap.add_argument("--repeats", type=int, default=1)
     ap.add_argument("--readme", action="store_true", help="write the table into README.md")
     ap.add_argument("--json", type=Path, help="also save the raw results here")
@@ -393,6 +397,9 @@ def main(argv: list[str] | None = None) -> int:
     sizes = {int(s) for s in args.sizes.split(",")} if args.sizes else set(SIZES)
     formats = set(args.formats.split(","))
     cases = [(f, n) for f, n in CASES if f in formats and n in sizes]
+    if args.cases:
+        wanted = {(f, int(n)) for f, n in (c.split(":") for c in args.cases.split(","))}
+        cases = [c for c in CASES if c in wanted]
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     rows = []
     for fmt, n in cases:
