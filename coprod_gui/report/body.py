@@ -44,8 +44,9 @@ MAX_LINK_MESSAGES = 3
 
 RECOMMEND: dict[str, tuple[str, str]] = {
     "efficacy": (
-        "After each consultation or project, tell the residents who took part what their "
-        "views changed, for example with 'you said, we did' updates.",
+        "After each consultation or project, show residents what their views changed, for "
+        "example with 'you said, we did' updates to everyone in the area, not only those "
+        "who took part.",
         "feel they can make a difference",
     ),
     "consultation_satisfaction": (

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QSplitter,
     QTableView,
@@ -215,7 +216,14 @@ class ResultsTab(QWidget):
         return canvas
 
     def _table(self, model: RowsModel, name: str) -> QTableView:
-        return make_table(model, name, self)
+        """Results tables wrap their first column instead of eliding it: a council name
+        shortened in the middle ('Brac…ncil', seen at 1024x700) names no council. They are
+        a few dozen rows, so rows sized to their text cost nothing."""
+        view = make_table(model, name, self)
+        view.setWordWrap(True)
+        view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        return view
 
     def _set_visible(self, has: bool) -> None:
         self.empty_label.setVisible(not has)
