@@ -98,7 +98,11 @@ def test_tables_let_tab_move_on_and_buttons_explain_themselves(
     _analyse(qtbot, window)
     for view in window.findChildren(QTableView):
         assert not view.tabKeyNavigation(), view.accessibleName()
-        assert view.textElideMode() == Qt.TextElideMode.ElideMiddle
+        if view.parent() is window.results_tab or window.results_tab.isAncestorOf(view):
+            # results tables wrap a long group name instead of eliding it ('Brac…ncil')
+            assert view.wordWrap() and view.textElideMode() == Qt.TextElideMode.ElideNone
+        else:
+            assert view.textElideMode() == Qt.TextElideMode.ElideMiddle
     rt = window.results_tab
     rt.topic_tabs.setCurrentIndex(0)
     rt.levels_view.setFocus()
