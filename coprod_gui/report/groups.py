@@ -19,6 +19,7 @@ from .suppression import HIDDEN, Protected, base_text, printed_groups, protected
 from .wording import FORM_DO, join_words, percent, whole
 
 GROUPING_WORDS: dict[str, str] = {"authority": "council", "age_band": "age group", "gender": "gender"}
+PLURAL: dict[str, str] = {"council": "councils", "age group": "age groups", "gender": "genders"}
 
 
 def group_table(
@@ -189,8 +190,12 @@ def spread_sentence(by: dict[str, Protected], form: str, grouping: str) -> tuple
     word = GROUPING_WORDS.get(grouping, "group")
     if not clear:
         text = (
-            f"The share who {FORM_DO[form]} is similar in every {word} ({percent(lw)} to "
-            f"{percent(h)}). The gaps could be chance."
+            # 'similar' beside 25% and 31% read as a contradiction; say the range and why
+            # it is not a finding
+            f"The share who {FORM_DO[form]} ranges from {percent(lw)} to {percent(h)} across "
+            f"{PLURAL.get(word, word + 's')}, but the gaps could be chance."
+            if round(lw) != round(h)
+            else f"The share who {FORM_DO[form]} is {percent(h)} in every {word}."
         )
         return text, False
     text = (
