@@ -93,6 +93,7 @@ class ResultsTab(QWidget):
         self.analysed: Analysed | None = None
         self.options: BriefOptions | None = None
         self._drivers_stale = False  # the drivers page waits until shown (or filled later)
+        self._pending_charts: dict[str, RenderedChart] = {}  # charts of pages not shown
         self.canvases: dict[str, PlotCanvas] = {}
         self._wanted: set[str] = set()
         self._want_timer = QTimer(self)
@@ -201,7 +202,7 @@ class ResultsTab(QWidget):
         efficacy_page.setSizes([660, 560])
         topics.addTab(efficacy_page, "Feeling able to make a difference")
         self.drivers_page = drivers_page
-        topics.currentChanged.connect(lambda _i: self._fill_drivers_if_shown())
+        topics.currentChanged.connect(lambda _i: self.fill_hidden_pages())
         outer.addWidget(topics, 1)
         self._set_visible(False)
 
@@ -239,6 +240,7 @@ class ResultsTab(QWidget):
         self.analysed = None
         self.options = None
         self._drivers_stale = False
+        self._pending_charts = {}
         self.levels_model.set_rows([], [])
         self.drivers_model.set_rows([], [])
         self.diagnostics_view.clear()
@@ -282,8 +284,18 @@ class ResultsTab(QWidget):
                 )
         self._fill_filters(result, hidden)
         if charts:
-            self.show_charts(analysed.charts)
+            # The page on screen's chart now, the others' with their tables, a turn later.
+            shown = self.topic_tabs.currentWidget()
+            now = {n: c for n, c in analysed.charts.items() if self._page_of(n) is shown}
+            self._pending_charts = {n: c for n, c in analysed.charts.items() if n not in now}
+            self.show_charts(now)
         self._refresh_tables()
+
+    def _page_of(self, chart: str) -> QWidget | None:
+        """The topic page that holds ``chart``."""
+        canvas = self.canvases.get(chart)
+        pages = (self.topic_tabs.widget(i) for i in range(self.topic_tabs.count()))
+        return next((p for p in pages if canvas is not None and p.isAncestorOf(canvas)), None)
 
     def _fill_filters(self, result: AnalysisResult, hidden: set[str]) -> None:
         """Fill the council and grouping choices, keeping the officer's current ones."""
@@ -372,10 +384,16 @@ class ResultsTab(QWidget):
 
     def _fill_drivers_if_shown(self) -> None:
         if self._drivers_stale and self.topic_tabs.currentWidget() is self.drivers_page:
-            self.fill_hidden_pages()
+            self._drivers_stale = False
+            if self.analysed is not None and self.options is not None:
+                self._fill_drivers(self.analysed.result, self.options)
 
     def fill_hidden_pages(self) -> None:
-        """Fill what :meth:`set_result` left for later (the drivers table, the notes)."""
+        """Fill what :meth:`set_result` left for later (the other pages' charts, the
+        drivers table, the notes)."""
+        pending, self._pending_charts = self._pending_charts, {}
+        if pending:
+            self.show_charts(pending)
         if not self._drivers_stale or self.analysed is None or self.options is None:
             return
         self._drivers_stale = False

@@ -152,3 +152,10 @@ def test_a_bug_in_a_job_is_logged_without_its_message(child: ChildProcess, caplo
     with pytest.raises(ChildFailed):
         _run(child, bug)
     assert "KeyError" in caplog.text and "Jane Doe" not in caplog.text
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="Unix priorities")
+def test_the_helper_gives_way_to_the_window(child: ChildProcess) -> None:
+    """On a busy computer the window's thread must win a core from the helper."""
+    pid = _run(child, answer, 1)[0]["pid"]
+    assert os.getpriority(os.PRIO_PROCESS, pid) > os.getpriority(os.PRIO_PROCESS, 0)

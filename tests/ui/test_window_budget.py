@@ -77,7 +77,9 @@ def test_a_hidden_results_page_is_filled_when_shown(qtbot, loaded_window) -> Non
     rt.set_result(analysed, window.report_tab.brief_options())
     assert rt.levels_model.rowCount() > 0  # the page on screen: at once
     assert rt.drivers_model.rowCount() == 0  # the page not shown: not yet
+    assert rt.canvases["levels"].canvas is not None and rt.canvases["drivers"].canvas is None
     rt.topic_tabs.setCurrentWidget(rt.drivers_page)
+    assert rt.canvases["drivers"].canvas is not None
     names = [rt.drivers_model.cell(r, 0) for r in range(rt.drivers_model.rowCount())]
     assert BY_NAME["efficacy"].label in names
     assert rt.diagnostics_view.toPlainText().startswith("Notes on these results")
