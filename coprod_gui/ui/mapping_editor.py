@@ -112,8 +112,9 @@ class MappingEditor:
             self.recode_model,
             "How the answers will be scored",
             right,
-            stretch_column=4,
+            stretch_column=(0, 4),
             editable=True,
+            wrap=True,
         )
         self.recode_view.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked

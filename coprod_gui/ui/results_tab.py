@@ -128,6 +128,7 @@ class ResultsTab(QWidget):
         self.view_combo.addItems(["Plain view", "Technical view"])
         self.view_combo.setAccessibleName("Plain or technical view of the tables")
         self.view_combo.currentIndexChanged.connect(self._refresh_tables)
+        self.view_combo.currentIndexChanged.connect(lambda _i: self._fit_pages())
         view_label = QLabel("&View of the tables:", self)
         view_label.setBuddy(self.view_combo)
         view_row.addWidget(view_label)
@@ -185,6 +186,10 @@ class ResultsTab(QWidget):
         right = QSplitter(Qt.Orientation.Vertical, drivers_page)
         self.drivers_model = RowsModel(parent=self)
         self.drivers_view = self._table(self.drivers_model, "What goes with more co-production")
+        self.drivers_view.setWordWrap(True)
+        self.drivers_view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         self.diagnostics_view = QTextBrowser(right)
         self.diagnostics_view.setAccessibleName("Notes on the models")
         right.addWidget(self.drivers_view)
@@ -203,6 +208,7 @@ class ResultsTab(QWidget):
         topics.addTab(efficacy_page, "Feeling able to make a difference")
         self.drivers_page = drivers_page
         topics.currentChanged.connect(lambda _i: self.fill_hidden_pages())
+        self.split_pages = (levels_page, drivers_page)
         outer.addWidget(topics, 1)
         self._set_visible(False)
 
@@ -369,6 +375,14 @@ class ResultsTab(QWidget):
         self._refresh_tables()
         self._want("levels")
 
+    def _fit_pages(self) -> None:
+        """The technical tables have twice the columns: give them most of the width (at
+        1024 px their interval, p and note columns were cut off beside the chart)."""
+        share = 0.62 if self.technical() else 0.46
+        for page in self.split_pages:
+            width = max(page.width(), 2)
+            page.setSizes([round(width * (1 - share)), round(width * share)])
+
     def technical(self) -> bool:
         return self.view_combo.currentIndex() == 1
 
@@ -487,4 +501,19 @@ class ResultsTab(QWidget):
 
             view = plain_view(result, options)
             self.drivers_model.set_rows(view["headers"], view["rows"], view["tips"])
+        self._size_driver_columns()
         self.diagnostics_view.setHtml(diagnostics_html(result, options))
+
+    def _size_driver_columns(self) -> None:
+        """Plain view: words in every column, so all share the width and wrap (at 1024 px
+        the driver was cut to "Feelin…erence" and the last column off the edge). Technical
+        view: numbers sized to their contents, the model and the term share the rest."""
+        header = self.drivers_view.horizontalHeader()
+        for col in range(self.drivers_model.columnCount()):
+            stretch = not self.technical() or col in (0, 1)
+            header.setSectionResizeMode(
+                col,
+                QHeaderView.ResizeMode.Stretch
+                if stretch
+                else QHeaderView.ResizeMode.ResizeToContents,
+            )

@@ -17,19 +17,28 @@ def make_table(
     name: str,
     parent: QWidget | None = None,
     *,
-    stretch_column: int = 0,
+    stretch_column: int | tuple[int, ...] = 0,
     editable: bool = False,
+    wrap: bool = False,
 ) -> QTableView:
-    """A read-only (unless ``editable``) table of ``model`` sized to its contents."""
+    """A read-only (unless ``editable``) table of ``model`` sized to its contents.
+
+    ``stretch_column`` (one or several) shares the room left; ``wrap`` wraps long cells onto
+    more lines instead of shortening them, for a short table whose words must all be read
+    (the answers of one question: at 1024 px their "What happens" was cut to one letter).
+    """
+    stretch = {stretch_column} if isinstance(stretch_column, int) else set(stretch_column)
     view = QTableView(parent)
     view.setModel(model)
     view.setAccessibleName(name)
     view.setAlternatingRowColors(True)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setWordWrap(False)
+    view.setWordWrap(wrap)
     view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
     view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
     view.verticalHeader().setVisible(False)
+    if wrap:
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     if not editable:
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     header = view.horizontalHeader()
@@ -42,7 +51,7 @@ def make_table(
         for col in range(model.columnCount()):
             mode = (
                 QHeaderView.ResizeMode.Stretch
-                if col == stretch_column
+                if col in stretch
                 else QHeaderView.ResizeMode.ResizeToContents
             )
             header.setSectionResizeMode(col, mode)
