@@ -115,7 +115,7 @@ class ImportTab(MappingEditor, DefinitionEdits, QWidget):
             "Add more files of the same survey (for example one per council)"
         )
         self.add_button.clicked.connect(self.add_files_requested)
-        self.remove_button = QPushButton("Remo&ve file", files_box)
+        self.remove_button = QPushButton("Remove fi&le", files_box)
         self.remove_button.setAccessibleName("Remove the selected file")
         self.remove_button.setToolTip("Leave the selected file out of the survey")
         self.remove_button.clicked.connect(self._on_remove)
@@ -143,7 +143,7 @@ class ImportTab(MappingEditor, DefinitionEdits, QWidget):
         self.sheet_combo.setToolTip("The worksheet that holds one row per resident")
         self.reread_button.clicked.connect(self._on_reread)
         form.addRow("&Sheet:", self.sheet_combo)
-        form.addRow("&Headings on row:", self.header_spin)
+        form.addRow("Headings on ro&w:", self.header_spin)
         form.addRow("", self.reread_button)
         files_layout.addLayout(form, 2)
         outer.addWidget(files_box)

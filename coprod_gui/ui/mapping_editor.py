@@ -97,7 +97,7 @@ class MappingEditor:
         right_layout.setContentsMargins(0, 0, 0, 0)
         self.recode_title = QLabel(CHOOSE_COLUMN, right)
         self.recode_title.setWordWrap(True)
-        self.reverse_check = QCheckBox("This question is worded &against its topic", right)
+        self.reverse_check = QCheckBox("This question is worded a&gainst its topic", right)
         self.reverse_check.setToolTip(
             "For example 'It is too difficult for someone like me to make a difference': "
             "its scores are turned round so that high always means more."

@@ -85,7 +85,7 @@ class ReportTab(QWidget):
             "Figures about fewer residents than this are never shown, so nobody can be "
             "identified. 10 is the usual rule."
         )
-        self.appendix_check = QCheckBox("Include the &technical appendix", box)
+        self.appendix_check = QCheckBox("Include the technical a&ppendix", box)
         self.appendix_check.setChecked(True)
         self.appendix_check.setAccessibleName("Include the technical appendix")
         self.appendix_check.setToolTip("Add the model estimates and notes for an analyst")
@@ -111,7 +111,7 @@ class ReportTab(QWidget):
         self.word_button.setAccessibleName("Export the brief to Word")
         self.word_button.setToolTip("Save the brief as a Word document")
         self.word_button.clicked.connect(lambda: self.export_requested.emit("docx"))
-        self.excel_button = QPushButton("Export to &Excel…", export_box)
+        self.excel_button = QPushButton("Export to E&xcel…", export_box)
         self.excel_button.setAccessibleName("Export the results to Excel")
         self.excel_button.setToolTip("Save the results tables as an Excel workbook")
         self.excel_button.clicked.connect(lambda: self.export_requested.emit("xlsx"))

@@ -129,7 +129,7 @@ class ResultsTab(QWidget):
         self.view_combo.setAccessibleName("Plain or technical view of the tables")
         self.view_combo.currentIndexChanged.connect(self._refresh_tables)
         self.view_combo.currentIndexChanged.connect(lambda _i: self._fit_pages())
-        view_label = QLabel("&View of the tables:", self)
+        view_label = QLabel("View of the &tables:", self)
         view_label.setBuddy(self.view_combo)
         view_row.addWidget(view_label)
         view_row.addWidget(self.view_combo)

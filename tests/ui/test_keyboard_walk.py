@@ -164,3 +164,31 @@ def test_open_to_export_by_keyboard_alone(
     cells = [c for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row]
     wb.close()
     assert result.n_respondents in cells
+
+
+def _mnemonic(text: str) -> str | None:
+    """The letter after a single '&' ("Remove fi&le" gives "l"), or None."""
+    i = text.replace("&&", "").find("&")
+    stripped = text.replace("&&", "")
+    return stripped[i + 1].lower() if 0 <= i < len(stripped) - 1 else None
+
+
+def test_no_two_alt_keys_of_one_tab_clash(window: MainWindow) -> None:
+    """Alt+letter must do one thing: two buttons (or a button and a menu) with the same
+    letter only move the focus between them. Seen: Alt+A was both "Add files…" and the
+    "worded against" tick, Alt+V "Remove file" and the View menu, Alt+E "Export to Excel"
+    and the Edit menu, Alt+T the brief's title and the appendix tick."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    menus = [_mnemonic(a.text()) for a in window.menuBar().actions()]
+    assert None not in menus and len(set(menus)) == len(menus)
+    for page in (window.welcome, window.import_tab, window.results_tab, window.report_tab):
+        letters = list(menus)
+        for w in page.findChildren(QAbstractButton) + page.findChildren(QLabel):
+            if isinstance(w, QLabel) and w.buddy() is None:
+                continue
+            letter = _mnemonic(w.text())
+            if letter is not None:
+                letters.append(letter)
+        clashes = {x for x in letters if letters.count(x) > 1}
+        assert not clashes, (type(page).__name__, sorted(clashes))
