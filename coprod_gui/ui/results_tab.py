@@ -36,7 +36,7 @@ from .results_text import (
     plain_level,
 )
 from .table_models import RowsModel
-from .views import make_table
+from .views import make_table, stretch_columns
 
 if TYPE_CHECKING:
     from ..core.results import AnalysisResult
@@ -186,10 +186,6 @@ class ResultsTab(QWidget):
         right = QSplitter(Qt.Orientation.Vertical, drivers_page)
         self.drivers_model = RowsModel(parent=self)
         self.drivers_view = self._table(self.drivers_model, "What goes with more co-production")
-        self.drivers_view.setWordWrap(True)
-        self.drivers_view.verticalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
         self.diagnostics_view = QTextBrowser(right)
         self.diagnostics_view.setAccessibleName("Notes on the models")
         right.addWidget(self.drivers_view)
@@ -508,12 +504,5 @@ class ResultsTab(QWidget):
         """Plain view: words in every column, so all share the width and wrap (at 1024 px
         the driver was cut to "Feelin…erence" and the last column off the edge). Technical
         view: numbers sized to their contents, the model and the term share the rest."""
-        header = self.drivers_view.horizontalHeader()
-        for col in range(self.drivers_model.columnCount()):
-            stretch = not self.technical() or col in (0, 1)
-            header.setSectionResizeMode(
-                col,
-                QHeaderView.ResizeMode.Stretch
-                if stretch
-                else QHeaderView.ResizeMode.ResizeToContents,
-            )
+        columns = range(self.drivers_model.columnCount())
+        stretch_columns(self.drivers_view, columns if not self.technical() else (0, 1))

@@ -8,6 +8,8 @@ control instead of from cell to cell (arrow keys still move within the table).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
@@ -48,15 +50,23 @@ def make_table(
     header.setMinimumSectionSize(60)
 
     def size_columns() -> None:
-        for col in range(model.columnCount()):
-            mode = (
-                QHeaderView.ResizeMode.Stretch
-                if col in stretch
-                else QHeaderView.ResizeMode.ResizeToContents
-            )
-            header.setSectionResizeMode(col, mode)
+        stretch_columns(view, stretch)
 
     model.modelReset.connect(size_columns)
     model.layoutChanged.connect(size_columns)
     size_columns()
     return view
+
+
+def stretch_columns(view: QTableView, stretch: Iterable[int]) -> None:
+    """``stretch`` columns share the room left; every other column fits its contents."""
+    keep = set(stretch)
+    header = view.horizontalHeader()
+    model = view.model()
+    for col in range(model.columnCount() if model is not None else 0):
+        mode = (
+            QHeaderView.ResizeMode.Stretch
+            if col in keep
+            else QHeaderView.ResizeMode.ResizeToContents
+        )
+        header.setSectionResizeMode(col, mode)
