@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.survey.constructs import FORMS
+from .cards import Card
 from .results_text import (
     FORM_LABEL,
     base_words,
@@ -46,37 +46,6 @@ if TYPE_CHECKING:
 
 ALL_COUNCILS = "Compare all councils"
 GROUPING_LABEL = {"authority": "Council", "age_band": "Age band", "gender": "Gender"}
-
-
-class Card(QFrame):
-    """One headline number with a caption."""
-
-    def __init__(self, key: str, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName(f"card_{key}")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        layout = QVBoxLayout(self)
-        self.title = QLabel(title, self)
-        self.value = QLabel("–", self)
-        self.value.setObjectName(f"card_value_{key}")
-        font = self.value.font()
-        font.setPointSizeF(font.pointSizeF() * 2.0)
-        font.setBold(True)
-        self.value.setFont(font)
-        self.caption = QLabel("", self)
-        self.caption.setWordWrap(True)
-        layout.addWidget(self.title)
-        layout.addWidget(self.value)
-        layout.addWidget(self.caption)
-        self._title = title
-        self.setAccessibleName(title)
-
-    def set(self, value: str, caption: str = "") -> None:
-        self.value.setText(value)
-        self.caption.setText(caption)
-        self.setAccessibleName(f"{self._title}: {value}")
-        self.setAccessibleDescription(caption)
 
 
 class ResultsTab(QWidget):
