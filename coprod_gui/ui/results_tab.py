@@ -381,7 +381,7 @@ class ResultsTab(QWidget):
     # ------------------------------------------------------------------ levels
 
     def _fill_levels(self, result: AnalysisResult, options: BriefOptions) -> None:
-        from ..report.suppression import protect_level, protected_by, status_note
+        from ..report.suppression import printed_groups, protect_level, protected_by, status_note
 
         council = self.council_combo.currentText()
         grouping = self.grouping_combo.currentData() or "authority"
@@ -394,7 +394,9 @@ class ResultsTab(QWidget):
         groups: list[tuple[str, dict[str, Any]]] = []
         overall = {f: protect_level(result.levels.get(f), options) for f in FORMS}
         groups.append(("All residents", overall))
-        by = {f: protected_by(result, grouping, f, options) for f in FORMS}
+        # As the exports print them (core.privacy, report.suppression): a hidden group's
+        # label can be a resident's own words, so hidden groups are one "Another answer".
+        by = {f: printed_groups(protected_by(result, grouping, f, options)) for f in FORMS}
         names: list[str] = []
         for form in FORMS:
             names += [g for g in by[form] if g not in names]
