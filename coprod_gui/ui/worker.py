@@ -157,6 +157,12 @@ class _Run(QRunnable):
             self._last_time = now
             self.signals.progress.emit(self.run_id, float(fraction), str(message))
 
+    def _emit(self, name: str, *args: Any) -> None:
+        """Emit one of the run's signals; nothing when the window has gone (shutdown ends
+        the helper under a running job, whose failure then has nobody to tell)."""
+        with contextlib.suppress(RuntimeError):  # "Signal source has been deleted"
+            getattr(self.signals, name).emit(self.run_id, *args)
+
     def run(self) -> None:
         emitted = False
         try:
@@ -164,15 +170,15 @@ class _Run(QRunnable):
                 result = self.job(self.progress, self.is_cancelled)
             if self.cancel_event.is_set():
                 raise Cancelled()
-            self.signals.finished.emit(self.run_id, result)
+            self._emit("finished", result)
             emitted = True
         except Cancelled:
             log.info("%s cancelled", self.name)
-            self.signals.cancelled.emit(self.run_id)
+            self._emit("cancelled")
             emitted = True
         except CoprodError as exc:
             log.info("%s stopped: %s", self.name, type(exc).__name__)
-            self.signals.failed.emit(self.run_id, exc.message, exc.hint or "")
+            self._emit("failed", exc.message, exc.hint or "")
             emitted = True
         except Exception as exc:
             # Frames and the exception type only: its message may quote a survey cell.
@@ -181,12 +187,11 @@ class _Run(QRunnable):
                 self.name,
                 safe_traceback(type(exc), exc.__traceback__),
             )
-            self.signals.failed.emit(self.run_id, UNEXPECTED_MESSAGE, log_file_hint())
+            self._emit("failed", UNEXPECTED_MESSAGE, log_file_hint())
             emitted = True
         finally:
             if not emitted:  # BaseException (e.g. SystemExit) inside a job
-                with contextlib.suppress(RuntimeError):  # signals gone at shutdown
-                    self.signals.failed.emit(self.run_id, UNEXPECTED_MESSAGE, log_file_hint())
+                self._emit("failed", UNEXPECTED_MESSAGE, log_file_hint())
             self.done.set()
 
 

@@ -126,3 +126,25 @@ def test_progress_is_throttled_and_forwarded(qtbot, runner: TaskRunner) -> None:
         runner.start(job, "count")
     assert seen[-1] == (1.0, "done")
     assert len(seen) < 200  # 1,001 calls, far fewer signals
+
+
+@pytest.mark.parametrize("outcome", ["result", "plain error", "bug"])
+def test_a_job_ending_after_the_window_has_gone_ends_quietly(outcome: str) -> None:
+    """Closing the window ends the helper under a running job (say the brief); the job's
+    failure then has no signals left to tell: no 'Error calling Python override of
+    QRunnable::run()' on the console, and the run still counts as done."""
+    import shiboken6
+
+    from coprod_gui.ui.worker import _Run
+
+    def job(progress, is_cancelled):
+        if outcome == "plain error":
+            raise InputError("The helper stopped.")
+        if outcome == "bug":
+            raise KeyError("x")
+        return 1
+
+    run = _Run(1, "brief", job)
+    shiboken6.delete(run.signals)
+    run.run()  # raised RuntimeError ("Signal source has been deleted") before
+    assert run.done.is_set()
