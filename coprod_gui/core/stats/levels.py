@@ -71,14 +71,27 @@ def weighted_share(
         return Level(None, None, None, 0, 0.0 if weights is not None else None)
     hits = f[ok] > 0
     if weights is None:
-        p = float(hits.mean())
-        low, high = wilson_interval(float(hits.sum()), base)
-        return Level(100 * p, 100 * low, 100 * high, base)
+        return _share_of(float(hits.sum()), base)
     wk = w[ok]
+    return _weighted_share_of(float(wk @ hits), float(wk.sum()), float(wk @ wk), base)
+
+
+def _share_of(hits: float, base: int) -> Level:
+    """The unweighted share and Wilson interval of ``hits`` out of ``base`` (> 0)."""
+    if base == 0:
+        return Level(None, None, None, 0)
+    low, high = wilson_interval(hits, base)
+    return Level(100 * hits / base, 100 * low, 100 * high, base)
+
+
+def _weighted_share_of(hit_weight: float, weight: float, weight_sq: float, base: int) -> Level:
+    """The weighted share from Σw·flag, Σw and Σw² of the ``base`` respondents counted."""
+    if base == 0:
+        return Level(None, None, None, 0, 0.0)
     # Rounding can put "everyone" a hair over 1 (12 weights gave 1.0000000000000002),
     # above the interval's upper end, which broke the charts: a share is within [0, 1].
-    p = min(max(float(wk @ hits / wk.sum()), 0.0), 1.0)
-    n_eff = effective_base(wk)
+    p = min(max(float(hit_weight) / float(weight), 0.0), 1.0)
+    n_eff = float(weight) ** 2 / float(weight_sq) if weight_sq > 0 else 0.0
     low, high = wilson_interval(p * n_eff, n_eff)
     return Level(100 * p, 100 * low, 100 * high, base, n_eff)
 
@@ -176,17 +189,37 @@ def levels_by_group(
 ) -> dict[str, Level]:
     """The share of ``flags`` within each group (category order; unused groups skipped).
 
-    Respondents with no group (NaN) are left out of every group.
+    Respondents with no group (NaN) are left out of every group. Why one pass: a mask and
+    a share per group read every row once per group (12 councils, 2 forms, 5 groupings:
+    0.5 s at a million rows); the counts and weight sums of all groups come from one
+    ``bincount`` each, and each group's share and interval are :func:`weighted_share`'s.
     """
     if not isinstance(groups.dtype, pd.CategoricalDtype):
         groups = groups.astype("category")
     codes = groups.cat.codes.to_numpy()
-    f = np.asarray(flags, dtype=float)
-    w = None if weights is None else np.asarray(weights, dtype=float)
+    names = groups.cat.categories
+    size = len(names)
+    f = _as_float(flags)
+    ok = (codes >= 0) & ~np.isnan(f)
+    if weights is not None:
+        w = _as_float(weights)
+        ok &= np.isfinite(w) & (w > 0)
+    present = np.bincount(codes[codes >= 0], minlength=size)
+    kept = codes[ok]
+    base = np.bincount(kept, minlength=size)
+    hits = f[ok] > 0
     out: dict[str, Level] = {}
-    for k, name in enumerate(groups.cat.categories):
-        mask = codes == k
-        if not mask.any():
-            continue
-        out[str(name)] = weighted_share(f[mask], None if w is None else w[mask])
+    if weights is None:
+        n_hits = np.bincount(kept, weights=hits, minlength=size)
+        for k, name in enumerate(names):
+            if present[k]:
+                out[str(name)] = _share_of(float(n_hits[k]), int(base[k]))
+        return out
+    wk = w[ok]
+    sw = np.bincount(kept, weights=wk, minlength=size)
+    sww = np.bincount(kept, weights=wk * wk, minlength=size)
+    swh = np.bincount(kept, weights=np.where(hits, wk, 0.0), minlength=size)
+    for k, name in enumerate(names):
+        if present[k]:
+            out[str(name)] = _weighted_share_of(swh[k], sw[k], sww[k], int(base[k]))
     return out
