@@ -22,6 +22,9 @@ def limit_blas_threads() -> None:
     work running, a 50,000 x 40 cross-product took 1.2 s instead of 0.02 s, the whole
     analysis 13-22 s instead of 3-4 s, and the window's event loop stalled for 100-160 ms.
     Our matrices are tall and thin, so one thread loses little on an idle machine.
+    Measured again for the command line, which has no window to protect: the million-row
+    analysis took 18-20 s with one thread and 80-96 s with two (load 5-6 on 2 cores),
+    so the command line keeps one too (tests/cli/test_cli_threads.py pins it).
     Only takes effect if called before numpy is imported; a variable already set is kept.
     """
     for name in BLAS_THREAD_VARIABLES:
