@@ -71,3 +71,27 @@ def test_an_unusable_sample_falls_back_to_the_usual_start(
     assert fitting._start_from_sample(x, y, None, 100) is None
     got = fitting.logit(x, y)
     np.testing.assert_allclose(got.params, usual.params, rtol=1e-10, atol=1e-12)
+
+
+def test_the_logit_reads_the_rows_only_in_its_passes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The separation test and the final chances come out of the IRLS passes: no chance
+    is worked out for all respondents at once beside them (each was one more pass per
+    step at a million rows). Counted as calls of the logistic function on every row."""
+    import scipy.special
+
+    x, y, w = _data(40_000)
+    original = scipy.special.expit
+    whole: list[int] = []
+
+    def counting(values, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if np.size(values) == len(x):
+            whole.append(1)
+        return original(values, *args, **kwargs)
+
+    monkeypatch.setattr(scipy.special, "expit", counting)
+    fit = fitting.logit(x, y, w, robust=True)
+    assert fit.converged and not fit.separated
+    assert fit.params[1] == pytest.approx(2.5, abs=0.2)
+    assert whole == []
+    perfect = (x[:, 1] > 0.5).astype(float)  # the driver's top answers, and only they, take part
+    assert fitting.logit(x[:, :2], perfect).separated
