@@ -37,7 +37,7 @@ from ..types import SurveyFrame
 from . import linear, logit
 from .comparison import compare_forms, compare_participation, with_verdicts
 from .design import DesignCache
-from .indices import form_indices
+from .indices import indices_by_area, summarise_index
 from .levels import any_regular, item_levels, levels_by_group, regular_flags, weighted_share
 from .robustness import ROBUSTNESS_MAX_ROWS, fit_robustness, sample_note, stratified_sample
 
@@ -121,7 +121,8 @@ def analyse(
             bands = levels_by_group(any_flag, driver_bands(data[driver]), weights)
             if bands:
                 levels_by.setdefault(f"band:{driver}", {})[form] = bands
-        index, indices[form], areas = form_indices(data, items, weights)
+        index, indices[form] = summarise_index(data, items, weights)
+        areas = indices_by_area(data, items, weights)
         if areas:
             by_area[form] = areas
         derived[f"index_{form}"] = index

@@ -29,16 +29,11 @@ def cronbach_alpha(frame: pd.DataFrame) -> float | None:
     ``None`` when it is undefined: fewer than two items, fewer than two complete
     respondents, or a total score that does not vary.
     """
-    values = frame.to_numpy(dtype=float, na_value=np.nan)
-    return _alpha(values, np.isnan(values))
-
-
-def _alpha(values: np.ndarray, missing: np.ndarray) -> float | None:
-    """:func:`cronbach_alpha` of an item array whose NaN mask is already known."""
-    k = values.shape[1]
+    k = frame.shape[1]
     if k < 2:
         return None
-    values = values[~missing.any(axis=1)]
+    values = frame.to_numpy(dtype=float, na_value=np.nan)
+    values = values[~np.isnan(values).any(axis=1)]
     if len(values) < 2:
         return None
     total_var = float(np.var(values.sum(axis=1), ddof=1))
@@ -58,21 +53,14 @@ def build_index(scores: pd.DataFrame, n_points: Sequence[int]) -> pd.Series:
         raise ValueError("need one n_points per item column")
     if scores.shape[1] == 0:
         return pd.Series(np.nan, index=scores.index, dtype=float)
-    values = scores.to_numpy(dtype=float, na_value=np.nan)
-    out = _index(values, np.isnan(values), n_points)
-    return pd.Series(out, index=scores.index, dtype=float, name="index")
-
-
-def _index(values: np.ndarray, missing: np.ndarray, n_points: Sequence[int]) -> np.ndarray:
-    """:func:`build_index` of an item array whose NaN mask is already known."""
     tops = np.array([max(int(p) - 1, 1) for p in n_points], dtype=float)
-    answered = values.shape[1] - missing.sum(axis=1)
-    # the answered items' sum: NaN as 0, then the same row sums np.nansum would take
-    total = np.where(missing, 0.0, values / tops).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = total / answered
+    values = scores.to_numpy(dtype=float, na_value=np.nan) / tops
+    answered = (~np.isnan(values)).sum(axis=1)
+    with np.errstate(invalid="ignore"):
+        mean = np.nansum(values, axis=1) / answered
     enough = answered * 2 >= values.shape[1]
-    return np.where(enough & (answered > 0), mean * 100.0, np.nan)
+    out = np.where(enough & (answered > 0), mean * 100.0, np.nan)
+    return pd.Series(out, index=scores.index, dtype=float, name="index")
 
 
 def weighted_mean_sd(values: pd.Series, weights: pd.Series | None = None) -> tuple[float, float]:
@@ -103,62 +91,24 @@ def summarise_index(
 ) -> tuple[pd.Series, IndexSummary]:
     """The index of ``items`` for every respondent, and its summary (mean, sd, alpha)."""
     cols = [i.column for i in items]
-    values = data[cols].to_numpy(dtype=float, na_value=np.nan)
-    return _summarise(values, np.isnan(values), items, data.index, weights)
-
-
-def _summarise(
-    values: np.ndarray,
-    missing: np.ndarray,
-    items: Sequence[ItemInfo],
-    index: pd.Index,
-    weights: pd.Series | None,
-) -> tuple[pd.Series, IndexSummary]:
-    """:func:`summarise_index` of the items' array: the index and alpha share one copy of
-    the answers and one NaN mask (each used to take its own, per form and per area)."""
-    if not items:
-        scores = pd.Series(np.nan, index=index, dtype=float)
-    else:
-        scores = pd.Series(
-            _index(values, missing, [i.n_points for i in items]),
-            index=index,
-            dtype=float,
-            name="index",
-        )
-    mean, sd = weighted_mean_sd(scores, weights)
+    index = build_index(data[cols], [i.n_points for i in items])
+    mean, sd = weighted_mean_sd(index, weights)
     summary = IndexSummary(
         mean=None if math.isnan(mean) else mean,
         sd=None if math.isnan(sd) else sd,
-        alpha=_alpha(values, missing),
-        n_items=len(items),
-        n_valid=int(scores.notna().sum()),
+        alpha=cronbach_alpha(data[cols]),
+        n_items=len(cols),
+        n_valid=int(index.notna().sum()),
     )
-    return scores, summary
+    return index, summary
 
 
 def indices_by_area(
     data: pd.DataFrame, items: Sequence[ItemInfo], weights: pd.Series | None = None
 ) -> dict[str, IndexSummary]:
     """One index summary per service area of ``items`` (items without an area are skipped)."""
-    return form_indices(data, items, weights)[2]
-
-
-def form_indices(
-    data: pd.DataFrame, items: Sequence[ItemInfo], weights: pd.Series | None = None
-) -> tuple[pd.Series, IndexSummary, dict[str, IndexSummary]]:
-    """:func:`summarise_index` and :func:`indices_by_area` of one form from one copy of
-    its answers: at a million rows each copy and NaN mask of six columns is ~0.1 s."""
-    values = data[[i.column for i in items]].to_numpy(dtype=float, na_value=np.nan)
-    missing = np.isnan(values)
-    scores, summary = _summarise(values, missing, items, data.index, weights)
-    areas: dict[str, list[int]] = {}
-    for k, item in enumerate(items):
+    areas: dict[str, list[ItemInfo]] = {}
+    for item in items:
         if item.area:
-            areas.setdefault(item.area, []).append(k)
-    by_area = {
-        area: _summarise(
-            values[:, ks], missing[:, ks], [items[k] for k in ks], data.index, weights
-        )[1]
-        for area, ks in areas.items()
-    }
-    return scores, summary, by_area
+            areas.setdefault(item.area, []).append(item)
+    return {area: summarise_index(data, group, weights)[1] for area, group in areas.items()}
