@@ -204,8 +204,9 @@ def levels_by_group(
     if weights is not None:
         w = _as_float(weights)
         ok &= np.isfinite(w) & (w > 0)
-    present = np.bincount(codes[codes >= 0], minlength=size)
-    kept = codes[ok]
+    # counts per code + 1 (slot 0: no group), one widening of the codes for every count
+    present = np.bincount(codes.astype(np.intp) + 1, minlength=size + 1)[1:]
+    kept = codes[ok].astype(np.intp)
     base = np.bincount(kept, minlength=size)
     hits = f[ok] > 0
     out: dict[str, Level] = {}
