@@ -266,6 +266,9 @@ class ProjectActions(QObject):
         w = self.window
         if not self.is_modified() or w.loaded is None:
             return
+        if w.busy:  # after the job: queued behind it, it ran while its result was shown
+            self._recovery_timer.start()  # (its GIL turns stalled the window; issue 12)
+            return
         paths, mapping, overrides, brief = self._job_inputs()
         self.recovery_runner.start(
             save_project_job(paths, mapping, self.recovery_path(), overrides, brief),

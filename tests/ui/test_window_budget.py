@@ -134,3 +134,20 @@ def test_previews_and_the_brief_are_worked_out_in_the_helper(
     with qtbot.waitSignal(window.brief_shown, timeout=ANALYSIS_TIMEOUT_MS) as brief:
         _analyse(qtbot, window)
     assert "%" in brief.args[0]
+
+
+def test_the_recovery_copy_waits_for_a_running_job(qtbot, loaded_window) -> None:
+    """Queued behind an analysis, the recovery copy was written in the worker thread
+    while the result was being shown; now it waits until the job is over."""
+    import threading
+
+    window = loaded_window
+    release = threading.Event()
+    window._start(lambda _p, _c: release.wait(30), "Analysing", lambda _r: None, "x")
+    window.project.mark_options_dirty()
+    window.project.write_recovery()
+    assert not window.project.recovery_runner.busy  # not started behind the job
+    assert window.project._recovery_timer.isActive()  # tried again later
+    release.set()
+    qtbot.waitUntil(lambda: not window.busy, timeout=10_000)
+    qtbot.waitUntil(window.project.recovery_path().is_file, timeout=30_000)
