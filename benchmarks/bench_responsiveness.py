@@ -5,7 +5,7 @@ must be able to move, resize and cancel while it is read and analysed. This scri
 the real window offscreen, starts a ``QTimer`` ticking every 10 ms on the GUI thread, runs
 the window's own read job and analysis job on a 50,000-row agency workbook (built once and
 cached in ``benchmarks/data/``), and records the largest gap between ticks. The target is
-under 100 ms. Not a pass/fail test in CI: the machine is noisy; the figure is reported.
+under 50 ms (issue 12). Not a pass/fail test in CI: the machine is noisy; the figure is reported.
 
 Python's GIL means a worker thread can still stall the GUI when it runs long pure-Python
 stretches; the per-step report below shows which step the worst gaps fall in.
@@ -32,7 +32,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 from common import ensure_survey_xlsx
 
-TARGET_MS = 100.0
+TARGET_MS = 50.0  # issue 12 (was 100 ms before the helper process)
 TICK_MS = 10
 
 
