@@ -34,7 +34,20 @@ class VariableRow:
     reason: str = ""
 
 
-class VariableModel(QAbstractTableModel):
+class _HeadedModel(QAbstractTableModel):
+    """A table whose column titles are its ``HEADERS`` (shared by the two models below)."""
+
+    HEADERS: tuple[str, ...] = ()
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+
+class VariableModel(_HeadedModel):
     """Mapped questions: Topic, Question, Kind, Worded against, Status."""
 
     HEADERS = ("Topic", "Question", "Kind", "Worded against", "Status")
@@ -102,15 +115,8 @@ class VariableModel(QAbstractTableModel):
             return True
         return False
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
-
-class AnswersModel(QAbstractTableModel):
+class AnswersModel(_HeadedModel):
     """The opened question's answers: Answer, Count, Score (editable), Missing (tick), What
     happens. Editable only for a question mapped to the topic shown (``editable``)."""
 
@@ -217,9 +223,3 @@ class AnswersModel(QAbstractTableModel):
             return True
         return False
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
