@@ -37,9 +37,9 @@ from ..types import SurveyFrame
 from . import linear, logit
 from .comparison import compare_forms, compare_participation, with_verdicts
 from .design import DesignCache
-from .indices import indices_by_area, summarise_index
-from .levels import any_regular, item_levels, levels_by_group, regular_flags, weighted_share
+from .patterns import usable_weights
 from .robustness import ROBUSTNESS_MAX_ROWS, fit_robustness, sample_note, stratified_sample
+from .summaries import FormSummary, group_levels, summarise_form
 
 log = logging.getLogger(__name__)
 
@@ -98,35 +98,24 @@ def analyse(
     controls = _chosen(survey.controls, options.controls, data, "control", warnings)
     threshold = options.threshold or survey.mapping.threshold
 
-    # ---- levels and indices
-    levels: dict[str, Level] = {}
-    items_out = []
-    levels_by: dict[str, dict[str, dict[str, Level]]] = {
-        g: {} for g in GROUPINGS if g in data.columns
-    }
-    indices: dict[str, IndexSummary] = {}
-    by_area: dict[str, dict[str, IndexSummary]] = {}
-    derived: dict[str, pd.Series] = {}
+    # ---- levels and indices: each form's items read once, the breakdowns in one count
+    weight = usable_weights(weights)
+    summaries: dict[str, FormSummary] = {}
     for k, form in enumerate(forms):
         check_cancelled(is_cancelled)
         progress(0.1 * k / len(forms), f"Levels of {form} co-production")
-        items = survey.items_of(form)
-        flags = regular_flags(data, items, options.threshold)
-        any_flag = any_regular(flags)
-        levels[form] = weighted_share(any_flag, weights)
-        items_out.extend(item_levels(flags, items, weights))
-        for grouping in (g for g in GROUPINGS if g in data.columns):
-            levels_by[grouping][form] = levels_by_group(any_flag, data[grouping], weights)
-        for driver in drivers:
-            bands = levels_by_group(any_flag, driver_bands(data[driver]), weights)
-            if bands:
-                levels_by.setdefault(f"band:{driver}", {})[form] = bands
-        index, indices[form] = summarise_index(data, items, weights)
-        areas = indices_by_area(data, items, weights)
-        if areas:
-            by_area[form] = areas
-        derived[f"index_{form}"] = index
-        derived[f"any_{form}"] = any_flag
+        summaries[form] = summarise_form(data, survey.items_of(form), weight, options.threshold)
+    levels: dict[str, Level] = {f: s.level for f, s in summaries.items()}
+    items_out = [item for s in summaries.values() for item in s.items]
+    indices: dict[str, IndexSummary] = {f: s.index_summary for f, s in summaries.items()}
+    by_area = {f: s.by_area for f, s in summaries.items() if s.by_area}
+    derived: dict[str, pd.Series] = {}
+    for form, s in summaries.items():
+        derived[f"index_{form}"] = s.index
+        derived[f"any_{form}"] = s.any_regular
+    groupings = [g for g in GROUPINGS if g in data.columns]
+    levels_by = group_levels(data, groupings, drivers, summaries, weight)
+    del summaries
     for form in FORMS:
         if form not in forms:
             warnings.append(
@@ -269,50 +258,51 @@ def term_ends(data: pd.DataFrame, term: str, weights: pd.Series | None) -> dict 
     """
     if term not in data.columns:
         return None
-    x = pd.to_numeric(data[term], errors="coerce")
-    w = pd.Series(1.0, index=data.index) if weights is None else weights.astype(float)
-    seen = x.notna()
-    total = float(w[seen].sum())
-    if total <= 0:
-        return None
-
-    def share(mask: pd.Series) -> float:
-        return 100 * float(w[mask & seen].sum()) / total
-
+    x = pd.to_numeric(data[term], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    w = None if weights is None else weights.to_numpy(dtype=float, na_value=np.nan)
+    if w is not None and np.isnan(w).any():
+        w = np.where(np.isnan(w), 0.0, w)  # a missing weight adds nothing (as a sum skips it)
+    seen = ~np.isnan(x)
     if term != "age":
+        # one count per row: 0 at or below 0, 1 up to the middle, 2 above it, 3 at or above
+        # 1, 4 not answered
+        at = (x > 0).view(np.int8) + (x > 0.5).view(np.int8) + (x >= 1).view(np.int8)
+        sums = np.bincount(at + 4 * (~seen).view(np.int8), weights=w, minlength=5)
+        total = float(sums[:4].sum())
+        if total <= 0:
+            return None
         return {
             "low": 0.0, "high": 1.0, "low_label": "", "high_label": "",
-            "share_low": share(x <= 0), "share_high": share(x >= 1),
-            "share_above_middle": share(x > 0.5),
+            "share_low": 100 * float(sums[0]) / total, "share_high": 100 * float(sums[3]) / total,
+            "share_above_middle": 100 * float(sums[2] + sums[3]) / total,
         }  # fmt: skip
+    total = float(seen.sum()) if w is None else float(w[seen].sum())
+    if total <= 0:
+        return None
     bands = data["age_band"] if "age_band" in data.columns else None
     if bands is not None and isinstance(bands.dtype, pd.CategoricalDtype):
-        mids = x.groupby(bands, observed=True).agg(["min", "max", "size"])
-        mids = mids[mids["size"] > 0]
-        if len(mids) >= 2 and bool((mids["min"] == mids["max"]).all()):  # came in bands
-            mids = mids.sort_values("min")
-            lo, hi = str(mids.index[0]), str(mids.index[-1])
+        codes = bands.cat.codes.to_numpy().astype(np.intp)
+        names = bands.cat.categories
+        used = np.bincount(codes + 1, minlength=len(names) + 1)[1:] > 0
+        # came in bands: every answered age of a band is the band's one value
+        answered = seen & (codes >= 0)
+        ages, of = x[answered], codes[answered]
+        value = np.full(len(names), np.nan)
+        value[of] = ages
+        if used.sum() >= 2 and not np.isnan(value[used]).any() and (ages == value[of]).all():
+            order = [k for k in np.argsort(value, kind="stable") if used[k]]
+            lo, hi = order[0], order[-1]
+            at = np.bincount(
+                codes[seen] + 1, weights=None if w is None else w[seen], minlength=len(names) + 1
+            )
             return {
-                "low": float(mids["min"].iloc[0]), "high": float(mids["min"].iloc[-1]),
-                "low_label": lo, "high_label": hi,
-                "share_low": share(bands == lo), "share_high": share(bands == hi),
+                "low": float(value[lo]), "high": float(value[hi]),
+                "low_label": str(names[lo]), "high_label": str(names[hi]),
+                "share_low": 100 * float(at[lo + 1]) / total,
+                "share_high": 100 * float(at[hi + 1]) / total,
             }  # fmt: skip
     return {"low": 30.0, "high": 70.0, "low_label": "30", "high_label": "70",
             "share_low": None, "share_high": None}  # fmt: skip
-
-
-def driver_bands(scores: pd.Series) -> pd.Series:
-    """'higher' above the middle of a 0–1 driver, 'lower' below it, missing at the middle.
-
-    Why: the brief states each driver as two plain groups ("among residents who feel they
-    can make a difference ... among those who do not"); an answer exactly in the middle
-    ("neither", or one agree and one disagree) belongs to neither.
-    """
-    x = pd.to_numeric(scores, errors="coerce").to_numpy(dtype=float)
-    # codes straight away (NaN compares false both ways: -1, missing), no strings per row
-    codes = np.where(x > 0.5, 0, np.where(x < 0.5, 1, -1)).astype(np.int8)
-    band = pd.Categorical.from_codes(codes, categories=["higher", "lower"])
-    return pd.Series(band, index=scores.index)
 
 
 def _chosen(

@@ -22,25 +22,37 @@ from ..results import IndexSummary
 from ..types import ItemInfo
 
 
-def cronbach_alpha(frame: pd.DataFrame) -> float | None:
+def cronbach_alpha(frame: pd.DataFrame, counts: np.ndarray | None = None) -> float | None:
     """Cronbach's alpha of the item columns of ``frame`` (complete answers only).
 
     alpha = k/(k−1) · (1 − Σ var(item) / var(sum of items)), sample variances (n−1).
     ``None`` when it is undefined: fewer than two items, fewer than two complete
-    respondents, or a total score that does not vary.
+    respondents, or a total score that does not vary. With ``counts`` each row stands
+    for that many respondents (a :class:`~.patterns.Tally`): the variances are the same
+    sums, each row's term taken ``counts`` times.
     """
     k = frame.shape[1]
     if k < 2:
         return None
     values = frame.to_numpy(dtype=float, na_value=np.nan)
-    values = values[~np.isnan(values).any(axis=1)]
-    if len(values) < 2:
+    complete = ~np.isnan(values).any(axis=1)
+    values = values[complete]
+    c = np.ones(len(values)) if counts is None else np.asarray(counts, dtype=float)[complete]
+    n = float(c.sum())
+    if n < 2:
         return None
-    total_var = float(np.var(values.sum(axis=1), ddof=1))
+    total_var = _sample_var(values.sum(axis=1), c, n)
     if total_var <= 0:
         return None
-    item_var = float(np.var(values, axis=0, ddof=1).sum())
+    item_var = float(sum(_sample_var(values[:, j], c, n) for j in range(k)))
     return k / (k - 1) * (1 - item_var / total_var)
+
+
+def _sample_var(x: np.ndarray, counts: np.ndarray, n: float) -> float:
+    """The sample variance (n−1) of ``x``, each value taken ``counts`` times (two passes,
+    as ``np.var``: the mean first, then the squared deviations)."""
+    dev = x - float(counts @ x) / n
+    return float(counts @ (dev * dev)) / (n - 1)
 
 
 def build_index(scores: pd.DataFrame, n_points: Sequence[int]) -> pd.Series:
@@ -63,52 +75,74 @@ def build_index(scores: pd.DataFrame, n_points: Sequence[int]) -> pd.Series:
     return pd.Series(out, index=scores.index, dtype=float, name="index")
 
 
-def weighted_mean_sd(values: pd.Series, weights: pd.Series | None = None) -> tuple[float, float]:
+def weighted_mean_sd(
+    values: pd.Series | np.ndarray,
+    weights: pd.Series | np.ndarray | None = None,
+    counts: np.ndarray | None = None,
+) -> tuple[float, float]:
     """Mean and standard deviation of the non-missing values (weighted when given).
 
     The weighted sd uses the population formula with the weights as they are (the
-    survey convention for describing a population); unweighted uses n−1.
+    survey convention for describing a population); unweighted uses n−1. With
+    ``counts`` each value stands for that many respondents and ``weights`` holds their
+    summed weights (a :class:`~.patterns.Tally`).
     """
-    v = values.to_numpy(dtype=float, na_value=np.nan)
+    v = _floats(values)
     ok = ~np.isnan(v)
     if weights is not None:
-        w = weights.to_numpy(dtype=float, na_value=np.nan)
+        w = _floats(weights)
         ok &= np.isfinite(w) & (w > 0)
         if not ok.any():
             return math.nan, math.nan
         mean = float(np.average(v[ok], weights=w[ok]))
         sd = float(math.sqrt(np.average((v[ok] - mean) ** 2, weights=w[ok])))
         return mean, sd
-    if not ok.any():
+    c = np.ones(int(ok.sum())) if counts is None else np.asarray(counts, dtype=float)[ok]
+    n = float(c.sum())
+    if n == 0:
         return math.nan, math.nan
-    mean = float(v[ok].mean())
-    sd = float(v[ok].std(ddof=1)) if ok.sum() > 1 else math.nan
+    mean = float(c @ v[ok]) / n
+    sd = math.sqrt(_sample_var(v[ok], c, n)) if n > 1 else math.nan
     return mean, sd
 
 
 def summarise_index(
-    data: pd.DataFrame, items: Sequence[ItemInfo], weights: pd.Series | None = None
+    data: pd.DataFrame,
+    items: Sequence[ItemInfo],
+    weights: pd.Series | np.ndarray | None = None,
+    counts: np.ndarray | None = None,
 ) -> tuple[pd.Series, IndexSummary]:
-    """The index of ``items`` for every respondent, and its summary (mean, sd, alpha)."""
+    """The index of ``items`` for every respondent (every row of ``data``), and its
+    summary (mean, sd, alpha); ``counts`` and ``weights`` as in :func:`weighted_mean_sd`."""
     cols = [i.column for i in items]
     index = build_index(data[cols], [i.n_points for i in items])
-    mean, sd = weighted_mean_sd(index, weights)
+    mean, sd = weighted_mean_sd(index, weights, counts)
+    valid = index.notna().to_numpy()
     summary = IndexSummary(
         mean=None if math.isnan(mean) else mean,
         sd=None if math.isnan(sd) else sd,
-        alpha=cronbach_alpha(data[cols]),
+        alpha=cronbach_alpha(data[cols], counts),
         n_items=len(cols),
-        n_valid=int(index.notna().sum()),
+        n_valid=int(valid.sum()) if counts is None else round(float(counts[valid].sum())),
     )
     return index, summary
 
 
 def indices_by_area(
-    data: pd.DataFrame, items: Sequence[ItemInfo], weights: pd.Series | None = None
+    data: pd.DataFrame,
+    items: Sequence[ItemInfo],
+    weights: pd.Series | np.ndarray | None = None,
+    counts: np.ndarray | None = None,
 ) -> dict[str, IndexSummary]:
     """One index summary per service area of ``items`` (items without an area are skipped)."""
     areas: dict[str, list[ItemInfo]] = {}
     for item in items:
         if item.area:
             areas.setdefault(item.area, []).append(item)
-    return {area: summarise_index(data, group, weights)[1] for area, group in areas.items()}
+    return {area: summarise_index(data, group, weights, counts)[1] for area, group in areas.items()}
+
+
+def _floats(values: pd.Series | np.ndarray) -> np.ndarray:
+    if isinstance(values, pd.Series):
+        return values.to_numpy(dtype=float, na_value=np.nan)
+    return np.asarray(values, dtype=float)

@@ -23,6 +23,7 @@ import pandas as pd
 from ..errors import InputError
 from ..results import ItemLevel, Level
 from ..types import ItemInfo
+from .patterns import DENSE_PATTERNS, UsableWeights, usable_weights
 
 Z95 = 1.959963984540054
 """The 97.5th percentile of the standard normal: a two-sided 95% interval."""
@@ -52,7 +53,11 @@ def effective_base(weights: np.ndarray) -> float:
 
 
 def weighted_share(
-    flags: pd.Series | np.ndarray, weights: pd.Series | np.ndarray | None = None
+    flags: pd.Series | np.ndarray,
+    weights: pd.Series | np.ndarray | None = None,
+    *,
+    counts: np.ndarray | None = None,
+    weights_sq: np.ndarray | None = None,
 ) -> Level:
     """The share (0–100) of respondents whose flag is 1, among those with a flag.
 
@@ -60,20 +65,25 @@ def weighted_share(
     the share is Σw·flag / Σw over respondents with a flag and a positive weight, the
     interval is Wilson's on the effective base, and ``effective_base`` is reported.
     ``base`` is always the unweighted number of respondents counted.
+
+    With ``counts`` each flag stands for that many respondents (a :class:`~.patterns.Tally`:
+    ``weights`` and ``weights_sq`` are then their summed weights and squared weights).
     """
     f = _as_float(flags)
     ok = ~np.isnan(f)
     if weights is not None:
         w = _as_float(weights)
         ok &= np.isfinite(w) & (w > 0)
-    base = int(ok.sum())
+    base = int(ok.sum()) if counts is None else round(float(counts[ok].sum()))
     if base == 0:
         return Level(None, None, None, 0, 0.0 if weights is not None else None)
     hits = f[ok] > 0
     if weights is None:
-        return _share_of(float(hits.sum()), base)
+        n_hits = float(hits.sum()) if counts is None else float(counts[ok] @ hits)
+        return _share_of(n_hits, base)
     wk = w[ok]
-    return _weighted_share_of(float(wk @ hits), float(wk.sum()), float(wk @ wk), base)
+    wsq = float(wk @ wk) if weights_sq is None else float(weights_sq[ok].sum())
+    return _weighted_share_of(float(wk @ hits), float(wk.sum()), wsq, base)
 
 
 def _share_of(hits: float, base: int) -> Level:
@@ -162,12 +172,18 @@ def any_regular(flags: pd.DataFrame) -> pd.Series:
 
 
 def item_levels(
-    flags: pd.DataFrame, items: Sequence[ItemInfo], weights: pd.Series | None = None
+    flags: pd.DataFrame,
+    items: Sequence[ItemInfo],
+    weights: pd.Series | np.ndarray | None = None,
+    *,
+    counts: np.ndarray | None = None,
+    weights_sq: np.ndarray | None = None,
 ) -> list[ItemLevel]:
-    """Share doing each activity regularly, one :class:`ItemLevel` per item."""
+    """Share doing each activity regularly, one :class:`ItemLevel` per item (``counts``
+    and ``weights_sq`` as in :func:`weighted_share`)."""
     out = []
     for item in items:
-        lv = weighted_share(flags[item.column], weights)
+        lv = weighted_share(flags[item.column], weights, counts=counts, weights_sq=weights_sq)
         out.append(
             ItemLevel(
                 lv.percent,
@@ -184,43 +200,113 @@ def item_levels(
     return out
 
 
+def share_states(
+    flags: pd.Series | np.ndarray, weights: pd.Series | np.ndarray | None = None
+) -> np.ndarray:
+    """Per respondent (or pattern): 0 not counted in a share (no flag, or no usable
+    weight), 1 counted and not regular, 2 counted and regular, as ``int8``."""
+    f = _as_float(flags)
+    counted = ~np.isnan(f)
+    if weights is not None:
+        w = _as_float(weights)
+        counted &= np.isfinite(w) & (w > 0)
+    with np.errstate(invalid="ignore"):
+        return np.where(counted, 1 + (f > 0), 0).astype(np.int8)
+
+
+Grouping = tuple[np.ndarray, Sequence[str]]
+"""A breakdown: each respondent's group code (-1: no group) and the groups' names."""
+
+
+def group_codes(groups: pd.Series) -> Grouping:
+    """The :data:`Grouping` of a column (category order; a non-category is made one)."""
+    if not isinstance(groups.dtype, pd.CategoricalDtype):
+        groups = groups.astype("category")
+    return groups.cat.codes.to_numpy(), [str(c) for c in groups.cat.categories]
+
+
 def levels_by_group(
     flags: pd.Series, groups: pd.Series, weights: pd.Series | None = None
 ) -> dict[str, Level]:
     """The share of ``flags`` within each group (category order; unused groups skipped).
 
-    Respondents with no group (NaN) are left out of every group. Why one pass: a mask and
-    a share per group read every row once per group (12 councils, 2 forms, 5 groupings:
-    0.5 s at a million rows); the counts and weight sums of all groups come from one
-    ``bincount`` each, and each group's share and interval are :func:`weighted_share`'s.
+    Respondents with no group (NaN) are left out of every group. One flag and one
+    grouping of :func:`levels_by_groups`.
     """
-    if not isinstance(groups.dtype, pd.CategoricalDtype):
-        groups = groups.astype("category")
-    codes = groups.cat.codes.to_numpy()
-    names = groups.cat.categories
-    size = len(names)
-    f = _as_float(flags)
-    ok = (codes >= 0) & ~np.isnan(f)
-    if weights is not None:
-        w = _as_float(weights)
-        ok &= np.isfinite(w) & (w > 0)
-    # counts per code + 1 (slot 0: no group), one widening of the codes for every count
-    present = np.bincount(codes.astype(np.intp) + 1, minlength=size + 1)[1:]
-    kept = codes[ok].astype(np.intp)
-    base = np.bincount(kept, minlength=size)
-    hits = f[ok] > 0
-    out: dict[str, Level] = {}
-    if weights is None:
-        n_hits = np.bincount(kept, weights=hits, minlength=size)
-        for k, name in enumerate(names):
-            if present[k]:
-                out[str(name)] = _share_of(float(n_hits[k]), int(base[k]))
-        return out
-    wk = w[ok]
-    sw = np.bincount(kept, weights=wk, minlength=size)
-    sww = np.bincount(kept, weights=wk * wk, minlength=size)
-    swh = np.bincount(kept, weights=np.where(hits, wk, 0.0), minlength=size)
-    for k, name in enumerate(names):
-        if present[k]:
-            out[str(name)] = _weighted_share_of(swh[k], sw[k], sww[k], int(base[k]))
+    states = share_states(flags, weights)
+    return levels_by_groups([group_codes(groups)], [states], usable_weights(weights))[0][0]
+
+
+def levels_by_groups(
+    groupings: Sequence[Grouping],
+    states: Sequence[np.ndarray],
+    weights: UsableWeights | None = None,
+) -> list[list[dict[str, Level]]]:
+    """The share within each group of every grouping, for every form's ``states``
+    (:func:`share_states`), as ``[grouping][form] -> {group: Level}``.
+
+    Why all at once: a mask and a share per group read every row once per group, and
+    even one ``bincount`` per grouping and form reads a million rows 16 times; here the
+    groupings (and the forms' states) are packed into one key per respondent and counted
+    with one ``bincount`` of respondents, weights and squared weights, and each
+    grouping's shares are sums over that table. Groupings whose table would be too big
+    are counted in further passes.
+    """
+    n_states = 3 ** len(states)
+    state = np.zeros(len(states[0]) if states else 0, dtype=np.intp)
+    for f, s in enumerate(states):
+        state += s.astype(np.intp) * 3**f
+    batches: list[list[int]] = []
+    size = 0
+    for j, (_, names) in enumerate(groupings):
+        r = len(names) + 1
+        if batches and size * r <= DENSE_PATTERNS:
+            batches[-1].append(j)
+            size *= r
+        else:
+            batches.append([j])
+            size = n_states * r
+    out: list[list[dict[str, Level]]] = [[] for _ in groupings]
+    for batch in batches:
+        shape = [len(groupings[j][1]) + 1 for j in batch]
+        key = None
+        for j, r in zip(batch, shape, strict=True):
+            code = groupings[j][0].astype(np.intp) + 1
+            key = code if key is None else key * r + code
+        assert key is not None
+        key = key * n_states + state
+        total = int(np.prod(shape)) * n_states
+        cube = [np.bincount(key, minlength=total).reshape(*shape, n_states)]
+        if weights is not None:
+            for w in (weights.weight, weights.weight_sq):
+                cube.append(np.bincount(key, weights=w, minlength=total).reshape(*shape, n_states))
+        for axis, j in enumerate(batch):
+            others = tuple(a for a in range(len(batch)) if a != axis)
+            margins = [c.sum(axis=others) for c in cube]  # groups (slot 0: none) x states
+            names = groupings[j][1]
+            present = margins[0][1:].sum(axis=1) > 0
+            for f in range(len(states)):
+                by = [_by_state(m[1:], f, len(states)) for m in margins]  # groups x 3
+                levels = {}
+                for k, name in enumerate(names):
+                    if not present[k]:
+                        continue
+                    base = int(by[0][k, 1] + by[0][k, 2])
+                    if weights is None:
+                        levels[name] = _share_of(float(by[0][k, 2]), base)
+                    else:
+                        sw, sww = by[1][k], by[2][k]
+                        levels[name] = _weighted_share_of(
+                            sw[2], sw[1] + sw[2], sww[1] + sww[2], base
+                        )
+                out[j].append(levels)
     return out
+
+
+def _by_state(table: np.ndarray, form: int, n_forms: int) -> np.ndarray:
+    """Columns of ``table`` (groups x joint states of ``n_forms``) summed to one form's
+    three states."""
+    joint = table.reshape(table.shape[0], *([3] * n_forms))
+    axis = n_forms - form  # state of form f is digit f of the joint state (base 3)
+    others = tuple(a for a in range(1, n_forms + 1) if a != axis)
+    return joint.sum(axis=others) if others else joint
