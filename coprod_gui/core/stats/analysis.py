@@ -37,7 +37,7 @@ from ..types import SurveyFrame
 from . import linear, logit
 from .comparison import compare_forms, compare_participation, with_verdicts
 from .design import DesignCache
-from .patterns import usable_weights
+from .patterns import floats, usable_weights
 from .robustness import ROBUSTNESS_MAX_ROWS, fit_robustness, sample_note, stratified_sample
 from .summaries import FormSummary, group_levels, summarise_form
 
@@ -258,7 +258,7 @@ def term_ends(data: pd.DataFrame, term: str, weights: pd.Series | None) -> dict 
     """
     if term not in data.columns:
         return None
-    x = pd.to_numeric(data[term], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    x = floats(data[term])
     w = None if weights is None else weights.to_numpy(dtype=float, na_value=np.nan)
     if w is not None and np.isnan(w).any():
         w = np.where(np.isnan(w), 0.0, w)  # a missing weight adds nothing (as a sum skips it)
@@ -276,33 +276,44 @@ def term_ends(data: pd.DataFrame, term: str, weights: pd.Series | None) -> dict 
             "share_low": 100 * float(sums[0]) / total, "share_high": 100 * float(sums[3]) / total,
             "share_above_middle": 100 * float(sums[2] + sums[3]) / total,
         }  # fmt: skip
-    total = float(seen.sum()) if w is None else float(w[seen].sum())
+    bands = data["age_band"] if "age_band" in data.columns else None
+    if bands is None or not isinstance(bands.dtype, pd.CategoricalDtype):
+        total = float(seen.sum()) if w is None else float(w[seen].sum())
+        return None if total <= 0 else dict(_AGE_30_70)
+    names = bands.cat.categories
+    size = len(names) + 1
+    # one slot per band and answered or not (slot 0 / size: no band), so one count gives
+    # the band sums and the total, and one write the age each band holds
+    slot = bands.cat.codes.to_numpy().astype(np.intp)
+    slot += 1
+    slot[~seen] += size
+    sums = np.bincount(slot, weights=w, minlength=2 * size)
+    total = float(sums[:size].sum())
     if total <= 0:
         return None
-    bands = data["age_band"] if "age_band" in data.columns else None
-    if bands is not None and isinstance(bands.dtype, pd.CategoricalDtype):
-        codes = bands.cat.codes.to_numpy().astype(np.intp)
-        names = bands.cat.categories
-        used = np.bincount(codes + 1, minlength=len(names) + 1)[1:] > 0
-        # came in bands: every answered age of a band is the band's one value
-        answered = seen & (codes >= 0)
-        ages, of = x[answered], codes[answered]
-        value = np.full(len(names), np.nan)
-        value[of] = ages
-        if used.sum() >= 2 and not np.isnan(value[used]).any() and (ages == value[of]).all():
+    used = np.bincount(slot, minlength=2 * size)
+    used = (used[1:size] + used[size + 1 :]) > 0
+    held = np.full(2 * size, np.nan)
+    held[slot] = x  # the last answered age of each band (unanswered rows: slots >= size)
+    value = held[1:size]
+    if used.sum() >= 2 and not np.isnan(value[used]).any():
+        in_band = (slot > 0) & (slot < size)
+        if bool(np.all((held.take(slot) == x) | ~in_band)):  # came in bands: one age each
             order = [k for k in np.argsort(value, kind="stable") if used[k]]
             lo, hi = order[0], order[-1]
-            at = np.bincount(
-                codes[seen] + 1, weights=None if w is None else w[seen], minlength=len(names) + 1
-            )
             return {
                 "low": float(value[lo]), "high": float(value[hi]),
                 "low_label": str(names[lo]), "high_label": str(names[hi]),
-                "share_low": 100 * float(at[lo + 1]) / total,
-                "share_high": 100 * float(at[hi + 1]) / total,
+                "share_low": 100 * float(sums[lo + 1]) / total,
+                "share_high": 100 * float(sums[hi + 1]) / total,
             }  # fmt: skip
-    return {"low": 30.0, "high": 70.0, "low_label": "30", "high_label": "70",
-            "share_low": None, "share_high": None}  # fmt: skip
+    return dict(_AGE_30_70)
+
+
+_AGE_30_70: dict = {"low": 30.0, "high": 70.0, "low_label": "30", "high_label": "70",
+                    "share_low": None, "share_high": None}  # fmt: skip
+"""Age not in bands (or one band): the brief compares 30 with 70 years (a copy each time:
+the analysis adds each form's predicted shares to it)."""
 
 
 def _chosen(

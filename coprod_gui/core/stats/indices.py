@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..results import IndexSummary
 from ..types import ItemInfo
+from .patterns import floats
 
 
 def cronbach_alpha(frame: pd.DataFrame, counts: np.ndarray | None = None) -> float | None:
@@ -87,10 +88,10 @@ def weighted_mean_sd(
     ``counts`` each value stands for that many respondents and ``weights`` holds their
     summed weights (a :class:`~.patterns.Tally`).
     """
-    v = _floats(values)
+    v = floats(values)
     ok = ~np.isnan(v)
     if weights is not None:
-        w = _floats(weights)
+        w = floats(weights)
         ok &= np.isfinite(w) & (w > 0)
         if not ok.any():
             return math.nan, math.nan
@@ -140,9 +141,3 @@ def indices_by_area(
         if item.area:
             areas.setdefault(item.area, []).append(item)
     return {area: summarise_index(data, group, weights, counts)[1] for area, group in areas.items()}
-
-
-def _floats(values: pd.Series | np.ndarray) -> np.ndarray:
-    if isinstance(values, pd.Series):
-        return values.to_numpy(dtype=float, na_value=np.nan)
-    return np.asarray(values, dtype=float)

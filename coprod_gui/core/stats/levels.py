@@ -23,7 +23,7 @@ import pandas as pd
 from ..errors import InputError
 from ..results import ItemLevel, Level
 from ..types import ItemInfo
-from .patterns import DENSE_PATTERNS, UsableWeights, usable_weights
+from .patterns import DENSE_PATTERNS, UsableWeights, floats, usable_weights
 
 Z95 = 1.959963984540054
 """The 97.5th percentile of the standard normal: a two-sided 95% interval."""
@@ -69,10 +69,10 @@ def weighted_share(
     With ``counts`` each flag stands for that many respondents (a :class:`~.patterns.Tally`:
     ``weights`` and ``weights_sq`` are then their summed weights and squared weights).
     """
-    f = _as_float(flags)
+    f = floats(flags)
     ok = ~np.isnan(f)
     if weights is not None:
-        w = _as_float(weights)
+        w = floats(weights)
         ok &= np.isfinite(w) & (w > 0)
     base = int(ok.sum()) if counts is None else round(float(counts[ok].sum()))
     if base == 0:
@@ -104,16 +104,6 @@ def _weighted_share_of(hit_weight: float, weight: float, weight_sq: float, base:
     n_eff = float(weight) ** 2 / float(weight_sq) if weight_sq > 0 else 0.0
     low, high = wilson_interval(p * n_eff, n_eff)
     return Level(100 * p, 100 * low, 100 * high, base, n_eff)
-
-
-def _as_float(values: pd.Series | np.ndarray) -> np.ndarray:
-    """Numbers as a float array, anything missing or non-numeric as NaN."""
-    if isinstance(values, pd.Series):
-        return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    try:
-        return np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        return _as_float(pd.Series(np.asarray(values, dtype=object)))
 
 
 # --------------------------------------------------------------------------- flags
@@ -205,10 +195,10 @@ def share_states(
 ) -> np.ndarray:
     """Per respondent (or pattern): 0 not counted in a share (no flag, or no usable
     weight), 1 counted and not regular, 2 counted and regular, as ``int8``."""
-    f = _as_float(flags)
+    f = floats(flags)
     counted = ~np.isnan(f)
     if weights is not None:
-        w = _as_float(weights)
+        w = floats(weights)
         counted &= np.isfinite(w) & (w > 0)
     with np.errstate(invalid="ignore"):
         return np.where(counted, 1 + (f > 0), 0).astype(np.int8)
@@ -253,9 +243,9 @@ def levels_by_groups(
     are counted in further passes.
     """
     n_states = 3 ** len(states)
-    state = np.zeros(len(states[0]) if states else 0, dtype=np.intp)
+    state = np.zeros(len(states[0]) if states else 0, dtype=np.int32)
     for f, s in enumerate(states):
-        state += s.astype(np.intp) * 3**f
+        state += s * np.int32(3**f)
     batches: list[list[int]] = []
     size = 0
     for j, (_, names) in enumerate(groupings):
@@ -269,13 +259,15 @@ def levels_by_groups(
     out: list[list[dict[str, Level]]] = [[] for _ in groupings]
     for batch in batches:
         shape = [len(groupings[j][1]) + 1 for j in batch]
-        key = None
-        for j, r in zip(batch, shape, strict=True):
-            code = groupings[j][0].astype(np.intp) + 1
-            key = code if key is None else key * r + code
-        assert key is not None
-        key = key * n_states + state
         total = int(np.prod(shape)) * n_states
+        key = np.zeros(len(state), dtype=np.int32 if total < 1 << 31 else np.intp)
+        for j, r in zip(batch, shape, strict=True):
+            key *= r
+            key += groupings[j][0]
+            key += 1  # slot 0: no group
+        key *= n_states
+        key += state
+        key = key.astype(np.intp, copy=False)
         cube = [np.bincount(key, minlength=total).reshape(*shape, n_states)]
         if weights is not None:
             for w in (weights.weight, weights.weight_sq):

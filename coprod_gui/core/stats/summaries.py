@@ -30,7 +30,7 @@ from .levels import (
     share_states,
     weighted_share,
 )
-from .patterns import UsableWeights, tally
+from .patterns import UsableWeights, floats, tally
 
 
 @dataclass
@@ -88,7 +88,7 @@ def group_levels(
     """
     codes: list[Grouping] = [group_codes(data[g]) for g in groupings]
     for driver in drivers:
-        codes.append(group_codes(driver_bands(data[driver])))
+        codes.append((_band_codes(floats(data[driver])), BANDS))
     got = levels_by_groups(codes, [s.states for s in forms.values()], weights)
     out: dict[str, dict[str, dict[str, Level]]] = {
         g: dict(zip(forms, got[j], strict=True)) for j, g in enumerate(groupings)
@@ -108,9 +108,15 @@ def driver_bands(scores: pd.Series) -> pd.Series:
     can make a difference ... among those who do not"); an answer exactly in the middle
     ("neither", or one agree and one disagree) belongs to neither.
     """
-    x = pd.to_numeric(scores, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    # codes straight away (NaN compares false both ways: -1, missing), no strings per row
-    higher, lower = (x > 0.5).view(np.int8), (x < 0.5).view(np.int8)
-    codes = higher + 2 * lower - 1  # higher 0, lower 1, neither -1
-    band = pd.Categorical.from_codes(codes, categories=["higher", "lower"], validate=False)
+    band = pd.Categorical.from_codes(_band_codes(floats(scores)), BANDS, validate=False)
     return pd.Series(band, index=scores.index)
+
+
+BANDS = ["higher", "lower"]
+"""The two bands of a driver, in this order (codes 0 and 1)."""
+
+
+def _band_codes(x: np.ndarray) -> np.ndarray:
+    """Codes straight away (NaN compares false both ways: -1, missing), no strings per row."""
+    higher, lower = (x > 0.5).view(np.int8), (x < 0.5).view(np.int8)
+    return higher + 2 * lower - 1  # higher 0, lower 1, neither -1
