@@ -273,7 +273,7 @@ def compare_participation(
         return {}
     params = [f.params for f in fits]
     breads = [f.bread for f in fits]
-    us = [w * (y - scipy.special.expit(x @ b)) for y, b in zip(ys, params, strict=True)]
+    us = [w * (y - fitting.logistic(x @ b)) for y, b in zip(ys, params, strict=True)]
     bread = np.zeros((2 * k, 2 * k))
     bread[:k, :k], bread[k:, k:] = breads
     cov = n / (n - 1) * bread @ _score_cross(x, us) @ bread

@@ -64,6 +64,33 @@ class Fit:
         return np.column_stack([self.params - half, self.params + half])
 
 
+def logistic(eta: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """The logistic function 1/(1 + e^−η), elementwise.
+
+    Why not ``scipy.special.expit``: it evaluates one scalar exponential per element
+    (4.3 ns here); numpy's exponential is vectorised (0.6 ns), so this is 1.8 ns, and a
+    logit evaluates it on every row in every pass (and on every row × effect for the
+    average changes). Equal to expit to 3e-16 relative; ±inf give 1 and 0.
+    """
+    with np.errstate(over="ignore"):
+        out = np.negative(eta, out=out)
+        np.exp(out, out=out)
+        out += 1.0
+        return np.reciprocal(out, out=out)
+
+
+def softplus(eta: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """log(1 + e^η) elementwise, as max(η, 0) + log1p(e^−|η|): ``np.logaddexp(0, η)``
+    to 3e-16 but 2.3 ns a value instead of 15 (the logit's deviance, every pass)."""
+    tmp = np.abs(eta)
+    np.negative(tmp, out=tmp)
+    np.exp(tmp, out=tmp)
+    np.log1p(tmp, out=tmp)
+    out = np.maximum(eta, 0.0, out=out)
+    out += tmp
+    return out
+
+
 def gram(x: np.ndarray, v: np.ndarray | None = None) -> np.ndarray:
     """X'diag(v)X (X'X when ``v`` is None), accumulated over blocks of rows."""
     n, p = x.shape
@@ -245,13 +272,11 @@ def _irls_pass(
         if params is not None:
             np.matmul(xb, params, out=eb)
         yb, wb = y[a : a + BLOCK], w[a : a + BLOCK]
-        mu = scipy.special.expit(eb)
-        if mu_out is not None:
-            mu_out[a : a + BLOCK] = mu
+        mu = logistic(eb, None if mu_out is None else mu_out[a : a + BLOCK])
         # np.allclose(mu - y, 0): |mu - y| <= 1e-8 everywhere (NaN fails)
         exact = exact and bool(np.all(np.abs(mu - yb) <= 1e-8))
         var = mu * (1 - mu)
-        dev += float(wb @ (np.logaddexp(0.0, eb) - yb * eb))
+        dev += float(wb @ softplus(eb)) - float(wb @ (yb * eb))
         xs = np.multiply(xb, np.sqrt(wb * var)[:, None], out=buf[: len(xb)])
         info += xs.T @ xs
         rhs += xb.T @ (wb * (var * eb + (yb - mu)))
@@ -315,15 +340,28 @@ def logit(
         mu = np.empty(n)  # the chances at ``eta``, written by each pass
         if start is None:
             _, info, rhs, _ = _irls_pass(x, y, w, eta, mu_out=mu)
+            last_exact = False  # the start is no fit (μ from the answers themselves)
         else:
             params = start
-            dev, info, rhs, _ = _irls_pass(x, y, w, eta, params, mu)
+            dev, info, rhs, last_exact = _irls_pass(x, y, w, eta, params, mu)
         for _ in range(max_iter):
             try:
                 new = _solve(info, rhs)
             except (np.linalg.LinAlgError, ValueError):
                 break
             step = new - params
+            if float(np.max(np.abs(step), initial=0.0)) < 1e-10 * max(
+                1.0, float(np.max(np.abs(new), initial=0.0))
+            ):
+                # A step this small (Newton's steps shrink quadratically) changes the
+                # information, the chances and the deviance by less than 1e-10 relative:
+                # the last pass's are kept instead of one more pass over the data.
+                params = new
+                if last_exact:
+                    separated = True
+                else:
+                    converged = True
+                break
             new_eta = np.empty(n)  # filled by the pass (fresh ones: eta and mu are kept)
             new_mu = np.empty(n)
             new_dev, new_info, new_rhs, exact = _irls_pass(x, y, w, new_eta, new, new_mu)
@@ -334,6 +372,7 @@ def logit(
                 new_dev, new_info, new_rhs, exact = _irls_pass(x, y, w, new_eta, new, new_mu)
                 halvings += 1
             params, eta, mu, info, rhs = new, new_eta, new_mu, new_info, new_rhs
+            last_exact = exact
             change = float(np.max(np.abs(step))) if k else 0.0
             old_dev, dev = dev, new_dev
             if exact:

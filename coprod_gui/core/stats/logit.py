@@ -32,9 +32,7 @@ from .design import (
 )
 from .fitting import Fit
 
-
-def _logistic(eta: np.ndarray) -> np.ndarray:
-    return scipy.special.expit(eta)
+_logistic = fitting.logistic
 
 
 Changes = dict[str, tuple[float, np.ndarray]]
@@ -425,7 +423,7 @@ def predicted_at(
     for a in range(0, n, fitting.BLOCK):
         xb, wb = x[a : a + fitting.BLOCK], w[a : a + fitting.BLOCK]
         eta = xb @ params
-        pv = scipy.special.expit(eta[:, None] - xb[:, cols] * params[cols] + shift)
+        pv = _logistic(eta[:, None] - xb[:, cols] * params[cols] + shift)
         means += wb @ pv
         dv = wb[:, None] * pv * (1 - pv)
         slopes += dv.sum(axis=0)
