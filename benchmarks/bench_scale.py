@@ -24,6 +24,7 @@ build the first time (cached in benchmarks/data/).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
@@ -31,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -83,6 +85,63 @@ def _preimport() -> None:
             importlib.import_module(name)
 
 
+def _private_mb(pid: int) -> float:
+    """Memory only this process holds (pages it wrote itself, not the ones it shares with
+    the process it was forked from): Private_Clean + Private_Dirty of smaps_rollup."""
+    total = 0
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                total += int(line.split()[1])
+    except OSError:
+        return 0.0
+    return total / 1024
+
+
+def _children() -> list[int]:
+    out: list[int] = []
+    for task in Path("/proc/self/task").glob("*/children"):
+        with contextlib.suppress(OSError):
+            out += [int(p) for p in task.read_text().split()]
+    return out
+
+
+class _Together:
+    """The peak of this process plus the memory of its own of any forked second process
+    (the analysis' index lane, core/stats/lanes.py), sampled every 20 ms: the peak MB the
+    table reports must include the second process, or it would flatter the product."""
+
+    def __init__(self) -> None:
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        status = Path("/proc/self/status")
+        while not self._stop.wait(0.02):
+            try:
+                rss = next(
+                    int(ln.split()[1]) / 1024
+                    for ln in status.read_text().splitlines()
+                    if ln.startswith("VmRSS:")
+                )
+            except (OSError, StopIteration):
+                return
+            kids = _children()
+            if kids:
+                self.peak_mb = max(self.peak_mb, rss + sum(_private_mb(k) for k in kids))
+
+    def __enter__(self) -> _Together:
+        if Path("/proc/self/task").exists():
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+
 class _Clock:
     def __init__(self) -> None:
         self.steps: dict[str, dict[str, float]] = {}
@@ -128,7 +187,9 @@ def child_product(path: Path) -> dict:
         gap = max(b - a for a, b in itertools.pairwise(beats))
         mapping, _ = clock("suggest", lambda: suggest_mapping(tables))
         survey = clock("prepare", lambda: prepare(tables, mapping))
-        result = clock("models", lambda: analyse(survey, AnalysisOptions()))
+        with _Together() as together:
+            result = clock("models", lambda: analyse(survey, AnalysisOptions()))
+        clock.steps["models"]["peak_mb"] = max(clock.steps["models"]["peak_mb"], together.peak_mb)
         brief = clock("brief", lambda: build_brief(result, options))
 
         def exports() -> None:
@@ -357,7 +418,8 @@ def write_readme(rows: list[dict], repeats: int, load: str) -> None:
         "Seconds per step of the product, then the plain script's read / recode / models, "
         "then ratios (product ÷ plain; below 1 the product is faster). † prepare = suggest + "
         "prepare against the plain script's recode. Peak MB is the whole process (imports "
-        "included). The machine is shared by several people, so **compare ratios within one "
+        "included), plus what a second analysis process (core/stats/lanes.py) holds of its "
+        "own while the models run. The machine is shared by several people, so **compare ratios within one "
         "run**, not seconds across runs.\n\n"
         + table(rows)
         + "\n"
