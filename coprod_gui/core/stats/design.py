@@ -250,18 +250,41 @@ def _build(
                 blocks["authority"].append(len(cols))
                 cols.append((codes, int(k)))
                 names.append(f"authority={cats[k]}")
-    x = np.empty((n, len(cols))) if allocate is None else allocate(n, len(cols))
+    p = len(cols)
+    x = np.empty((n, p)) if allocate is None else allocate(n, p)
+    # A categorical variable's dummies as one lookup: the column of each code's dummy
+    # (-1 for the reference level, and for a missing code -1, looked up at position 0),
+    # so a block gets its ones by one scatter per variable, not one comparison per level.
+    numbers = [(j, col) for j, col in enumerate(cols) if isinstance(col, np.ndarray)]
+    lookups: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for j, col in enumerate(cols):
+        if isinstance(col, tuple):
+            codes_of, level = col
+            key = id(codes_of)
+            if key not in lookups:
+                lookups[key] = (codes_of, np.full(int(codes_of.max(initial=0)) + 2, -1))
+            lookups[key][1][level + 1] = j
+    # X'X accumulated while each block is still in the cache: the aliasing and
+    # collinearity checks read it (``_Design.cross``), and a second pass over the whole
+    # matrix would read it back from main memory.
+    xtx = np.zeros((p, p))
     # filled a block of rows at a time: a column of a row-major matrix is strided, so
     # column by column over all rows would sweep the whole matrix once per column
     for a in range(0, n, FILL_BLOCK):
         xb = x[a : a + FILL_BLOCK]
-        for j, col in enumerate(cols):
-            if col is None:
-                xb[:, j] = 1.0
-            elif isinstance(col, tuple):
-                np.equal(col[0][a : a + FILL_BLOCK], col[1], out=xb[:, j], casting="unsafe")
-            else:
-                xb[:, j] = col[a : a + FILL_BLOCK]
+        rows_b = len(xb)
+        xb.fill(0.0)
+        if constant:
+            xb[:, 0] = 1.0
+        for j, col in numbers:
+            xb[:, j] = col[a : a + FILL_BLOCK]
+        cells = xb.reshape(-1)
+        start = np.arange(rows_b) * p
+        for codes_of, where in lookups.values():
+            target = where[codes_of[a : a + FILL_BLOCK] + 1]
+            hit = target >= 0
+            cells[(start + target)[hit]] = 1.0
+        xtx += xb.T @ xb
     design = _Design(
         x=x,
         names=names,
@@ -275,6 +298,7 @@ def _build(
         dropped=dropped,
         level_counts=level_counts,
         flat=flat,
+        shared={"xtx": xtx},
     )
     if n:  # with nobody left, the one message is too_few_respondents'
         design.notes.extend(dg.no_variation(flat, model))
