@@ -273,6 +273,50 @@ def _arrow_numbers(arrow_values: Any) -> Any:
     return pc.cast(pc.if_else(ok, s, pa.scalar(None, pa.string())), pa.float64())
 
 
+def _counts(codes: np.ndarray, n: int) -> np.ndarray:
+    """How many cells hold each of ``n`` distinct values (codes ``-1``: none)."""
+    if len(codes) and codes.min() < 0:
+        return np.bincount(codes[codes >= 0], minlength=n)
+    return np.bincount(codes, minlength=n)
+
+
+FIRST_ROWS = 4096
+"""Rows looked at first for the order in which answers first appear (see ``_first_seen``)."""
+
+
+def _first_seen(codes: np.ndarray, wanted: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """The codes marked in ``wanted`` (a mask over the values) in the order in which they
+    first appear in ``codes``: ``pd.unique``'s order (``present``: the values some cell
+    holds). Survey answers nearly all appear in the first rows, so a growing head of the
+    column is hashed, not every cell, until every wanted code has been seen."""
+    n_wanted = int(wanted.sum())
+    if n_wanted * 8 >= len(codes) and len(codes) and codes.min() >= 0:
+        # Many distinct values (IDs): a reader that numbers values as they first appear
+        # (Arrow) gives codes that, once numbered among the values in use, only ever
+        # step up by one past the largest so far. Then the order is ascending: told by
+        # a few passes over the codes instead of a hash of every cell.
+        used = np.flatnonzero(present)
+        rank = np.cumsum(present) - 1
+        step = rank[codes]
+        if step[0] == 0 and (step[1:] <= np.maximum.accumulate(step)[:-1] + 1).all():
+            return used[wanted[used]]
+    m = FIRST_ROWS if n_wanted * 8 < len(codes) else len(codes)
+    while True:
+        seen = pd.unique(codes[:m])
+        seen = seen[(seen >= 0)]
+        seen = seen[wanted[seen]]
+        if len(seen) >= n_wanted or m >= len(codes):
+            return seen
+        m *= 8
+
+
+def _small_codes(remap: np.ndarray, codes: np.ndarray, n_cats: int) -> np.ndarray:
+    """``remap[codes]`` in the smallest integer type that holds ``n_cats`` categories
+    (the type pandas keeps a categorical's codes in anyway: no second copy)."""
+    dtype = np.int8 if n_cats < 127 else np.int16 if n_cats < 32767 else np.int32
+    return remap.astype(dtype)[codes]
+
+
 def arrow_text_column(codes: np.ndarray, values: Any) -> pd.Series:
     """:func:`text_column` for a column with many distinct answers (IDs, weights typed as
     text) given as an Arrow string array: the same rules and the same result, in Arrow and
@@ -282,33 +326,47 @@ def arrow_text_column(codes: np.ndarray, values: Any) -> pd.Series:
 
     if len(values) <= VECTOR_FROM:
         return text_column(codes, values.to_pylist(), values)
-    codes = np.asarray(codes, dtype=np.intp)
     n_values = len(values)
     blank = np.append(pc.fill_null(pc.equal(values, ""), True).to_numpy(zero_copy_only=False), True)
-    codes = np.where(blank[codes], -1, codes)
-    present = np.zeros(n_values + 1, dtype=bool)
-    present[codes] = True
-    filled = present[:-1] & ~blank[:-1]
+    counts = _counts(codes, n_values)
+    filled = (counts > 0) & ~blank[:-1]
     if not filled.any():
         return pd.Series([None] * len(codes), dtype="str")
-    every = _arrow_numbers(values).to_numpy(zero_copy_only=False)  # NaN: not a number
-    if not np.isnan(every[filled]).any():
+    if not _all_numbers(values, filled):
+        every = None
+    else:
+        every = _arrow_numbers(values).to_numpy(zero_copy_only=False)  # NaN: not a number
+    if every is not None and not np.isnan(every[filled]).any():
         lut = np.full(n_values + 1, np.nan)
         lut[:-1][filled] = every[filled]
         return _maybe_int(lut[codes])
     # as _strings: distinct answers in order of first appearance, unused ones dropped
-    first = pd.unique(codes)
-    keep = first[first >= 0]
+    keep = _first_seen(codes, filled, counts > 0)
     remap = np.full(n_values + 1, -1, dtype=np.intp)
     remap[keep] = np.arange(len(keep))
-    new_codes = remap[codes]
-    n_filled = int((new_codes >= 0).sum())
+    n_filled = int(counts[keep].sum())
     cats = values.take(pa.array(keep))
     if len(keep) <= CATEGORICAL_SHARE * n_filled:
+        new_codes = _small_codes(remap, codes, len(keep))
         return pd.Series(pd.Categorical.from_codes(new_codes, categories=cats.to_pylist()))
+    new_codes = remap[codes]
     missing = new_codes < 0
     cells = cats.take(pa.array(np.where(missing, 0, new_codes), mask=missing))
     return pd.Series(pd.array(cells, dtype="str"))
+
+
+SAMPLE = 64
+"""Distinct answers tried first: one that is not a number settles a column as text."""
+
+
+def _all_numbers(values: Any, filled: np.ndarray) -> bool:
+    """False when one of the first ``SAMPLE`` answers in use is not a number (an ID such
+    as 00123, a comment): then the number rule need not run over every distinct answer."""
+    import pyarrow as pa
+
+    first = np.flatnonzero(filled)[:SAMPLE]
+    sample = _arrow_numbers(values.take(pa.array(first))).to_numpy(zero_copy_only=False)
+    return not np.isnan(sample).any()
 
 
 def text_column(codes: np.ndarray, uniques: Sequence[Any], arrow_values: Any = None) -> pd.Series:
@@ -319,38 +377,47 @@ def text_column(codes: np.ndarray, uniques: Sequence[Any], arrow_values: Any = N
     as a categorical when its answers repeat (see ``CATEGORICAL_SHARE``) and as strings
     otherwise (IDs, free text). Answers are kept exactly as typed (spaces included).
     """
-    codes = np.asarray(codes, dtype=np.intp)
+    codes = np.asarray(codes)
     values = [None if u is None else str(u) for u in uniques]
     blank = np.array([v is None or v == "" for v in values] + [True])
-    # codes of blanks -> -1 (the extra last slot maps -1 to itself)
-    codes = np.where(blank[codes], -1, codes)
-    present = np.zeros(len(values) + 1, dtype=bool)
-    present[codes] = True  # values no cell uses (a header read with the body) are ignored
-    filled = [i for i in range(len(values)) if present[i] and not blank[i]]
+    # values no cell uses (a header read with the body) are ignored
+    counts = _counts(codes, len(values))
+    filled_mask = (counts > 0) & ~blank[:-1]
+    filled = np.flatnonzero(filled_mask).tolist()
     if not filled:
         return pd.Series([None] * len(codes), dtype="str")
     every = _numbers_of(values, arrow_values)
     numbers = [every[i] for i in filled]
     if all(n is not None for n in numbers):
-        lut = np.full(len(values) + 1, np.nan)
+        lut = np.full(len(values) + 1, np.nan)  # blanks and -1 (the last slot): missing
         lut[filled] = numbers
         return _maybe_int(lut[codes])
-    return _strings(codes, values)
+    return _strings(codes, values, counts, filled_mask)
 
 
-def _strings(codes: np.ndarray, values: Sequence[str | None]) -> pd.Series:
-    """Text answers from codes into distinct non-blank strings (-1: missing): categorical
-    when they repeat, plain strings otherwise; unused values dropped."""
+def _strings(
+    codes: np.ndarray,
+    values: Sequence[str | None],
+    counts: np.ndarray | None = None,
+    wanted: np.ndarray | None = None,
+) -> pd.Series:
+    """Text answers from codes into distinct strings (-1: missing; values not in
+    ``wanted`` are missing too): categorical when they repeat, plain strings otherwise;
+    unused values dropped. ``counts`` (cells per value) saves a pass when known."""
+    codes = np.asarray(codes)
+    if counts is None:
+        counts = _counts(codes, len(values))
+    used = counts > 0 if wanted is None else wanted & (counts > 0)
     # in order of first appearance, whatever order the reader listed them in
-    keep = [int(i) for i in pd.unique(codes) if i >= 0]
+    keep = _first_seen(codes, used, counts > 0)
     remap = np.full(len(values) + 1, -1, dtype=np.intp)
     remap[keep] = np.arange(len(keep))
-    new_codes = remap[codes]
     cats = [values[i] for i in keep]
-    n_filled = int((new_codes >= 0).sum())
+    n_filled = int(counts[keep].sum())
     if cats and len(cats) <= CATEGORICAL_SHARE * n_filled:
+        new_codes = _small_codes(remap, codes, len(cats))
         return pd.Series(pd.Categorical.from_codes(new_codes, categories=cats))
-    arr = np.array([*cats, None], dtype=object)[new_codes]
+    arr = np.array([*cats, None], dtype=object)[remap[codes]]
     return pd.Series(arr, dtype="str")
 
 
