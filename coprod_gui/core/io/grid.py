@@ -281,10 +281,10 @@ def _counts(codes: np.ndarray, n: int) -> np.ndarray:
 
 
 FIRST_ROWS = 4096
-"""Rows looked at first for the order in which answers first appear (see ``_first_seen``)."""
+"""Rows looked at first for the order in which answers first appear (see ``first_seen``)."""
 
 
-def _first_seen(codes: np.ndarray, wanted: np.ndarray, present: np.ndarray) -> np.ndarray:
+def first_seen(codes: np.ndarray, wanted: np.ndarray, present: np.ndarray) -> np.ndarray:
     """The codes marked in ``wanted`` (a mask over the values) in the order in which they
     first appear in ``codes``: ``pd.unique``'s order (``present``: the values some cell
     holds). Survey answers nearly all appear in the first rows, so a growing head of the
@@ -341,7 +341,7 @@ def arrow_text_column(codes: np.ndarray, values: Any) -> pd.Series:
         lut[:-1][filled] = every[filled]
         return _maybe_int(lut[codes])
     # as _strings: distinct answers in order of first appearance, unused ones dropped
-    keep = _first_seen(codes, filled, counts > 0)
+    keep = first_seen(codes, filled, counts > 0)
     remap = np.full(n_values + 1, -1, dtype=np.intp)
     remap[keep] = np.arange(len(keep))
     n_filled = int(counts[keep].sum())
@@ -409,7 +409,7 @@ def _strings(
         counts = _counts(codes, len(values))
     used = counts > 0 if wanted is None else wanted & (counts > 0)
     # in order of first appearance, whatever order the reader listed them in
-    keep = _first_seen(codes, used, counts > 0)
+    keep = first_seen(codes, used, counts > 0)
     remap = np.full(len(values) + 1, -1, dtype=np.intp)
     remap[keep] = np.arange(len(keep))
     cats = [values[i] for i in keep]

@@ -206,17 +206,20 @@ def apply_age(st: Stacked, defn: QuestionDefinition, quality: DataQuality) -> tu
             action="years of birth turned into ages",
         )
     lut = np.append(years, np.nan)
-    sel = np.where(codes >= 0, codes, len(uniques))
+    sel = codes  # -1 (no answer) picks each table's last slot: missing
     age_years = lut[sel]
     if bands:
         order = sorted(bands, key=bands.__getitem__)
         lows = np.array([bands[b] for b in order])
-        band_arr = np.array([*band_label, None], dtype=object)[sel]
+        # each distinct answer's group, then the cells' groups through their codes
+        where = {b: i for i, b in enumerate(order)}
+        lut = np.array([where[b] if b is not None else -1 for b in band_label] + [-1])
+        band_codes = lut[sel]
         # Exact ages among the bands go into the band that holds them.
-        loose = pd.isna(band_arr) & ~np.isnan(age_years)
+        loose = (band_codes < 0) & ~np.isnan(age_years)
         if loose.any():
             pos = np.searchsorted(lows, age_years[loose], side="right") - 1
-            band_arr[loose] = np.array(order, dtype=object)[np.clip(pos, 0, len(order) - 1)]
+            band_codes[loose] = np.clip(pos, 0, len(order) - 1)
         quality.add(
             "info",
             f"Age was given in bands in {st.name!r}; each band counts as its midpoint "
@@ -225,7 +228,7 @@ def apply_age(st: Stacked, defn: QuestionDefinition, quality: DataQuality) -> tu
             column=st.name,
             action="bands turned into midpoints",
         )
-        return age_years, pd.Categorical(band_arr, categories=order)
+        return age_years, pd.Categorical.from_codes(band_codes, categories=order)
     labels = [b[0] for b in DEFAULT_AGE_BANDS]
     edges = [b[1] for b in DEFAULT_AGE_BANDS]
     pos = np.searchsorted(np.array(edges), age_years, side="right") - 1

@@ -19,7 +19,7 @@ from ..types import DataQuality, Mapping, RawTable
 from .columns import resolve_column
 from .definitions import QuestionDefinition
 from .notes import missing_note, personal_note
-from .stack import Stacked
+from .stack import Stacked, factorize
 from .words import BLANK, DECLARED, missing_reason, norm
 
 
@@ -41,13 +41,24 @@ def authority(
     tables: Sequence[RawTable], mapping: Mapping, quality: DataQuality
 ) -> pd.Categorical:
     names = mapping.get("authority")
+    # Council names over all files, found on each file's distinct values and reached
+    # through codes (no Python object per respondent): in order of first appearance.
     parts: list[np.ndarray] = []
+    uniques: list[str] = []
+    index: dict[str, int] = {}
+
+    def code_of(name: str) -> int:
+        if name not in index:
+            index[name] = len(uniques)
+            uniques.append(name)
+        return index[name]
+
     for t in tables:
         n = len(t.frame)
         real = resolve_column(t, names[0]) if names else None
         if real is None:
             label = file_label(t, tables)
-            parts.append(np.full(n, label, dtype=object))
+            parts.append(np.full(n, code_of(label), dtype=np.intp))
             if names:
                 quality.add(
                     "warning",
@@ -58,21 +69,21 @@ def authority(
                     count=n,
                 )
             continue
-        s = t.frame[real].astype(object)
+        col = t.frame[real]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            fcodes, funiq = factorize(col)  # the categorical's own codes, same order
+        else:
+            fcodes, funiq = pd.factorize(col.astype(object), use_na_sentinel=True)
         labels = {norm(k): str(v) for k, v in (t.value_labels.get(real) or {}).items()}
-        codes, uniques = pd.factorize(s, use_na_sentinel=True)
         tidy = [
             " ".join(str(labels.get(norm(u), u)).split()) if missing_reason(u) is None else None
-            for u in uniques
+            for u in funiq
         ]
-        personal = sum(
-            int((codes == i).sum()) for i, v in enumerate(tidy) if v and looks_personal(v)
-        )
+        counts = np.bincount(np.asarray(fcodes) + 1, minlength=len(tidy) + 1)
+        personal = sum(int(counts[i + 1]) for i, v in enumerate(tidy) if v and looks_personal(v))
         tidy = [safe_label(v) if v else v for v in tidy]
         personal_note(real, personal, quality)
-        sel = np.where(codes >= 0, codes, len(uniques))
-        arr = np.array([*(v or None for v in tidy), None], dtype=object)[sel]
-        bad = int(np.array([not v for v in tidy] + [True])[sel].sum())
+        bad = int(counts[0]) + sum(int(counts[i + 1]) for i, v in enumerate(tidy) if not v)
         if bad:
             quality.add(
                 "warning",
@@ -83,9 +94,9 @@ def authority(
                 count=bad,
                 action="council left missing",
             )
-        parts.append(arr)
-    allv = np.concatenate(parts) if parts else np.array([], dtype=object)
-    codes, uniques = pd.factorize(allv, use_na_sentinel=True)
+        lut = np.array([code_of(v) if v else -1 for v in tidy] + [-1], dtype=np.intp)
+        parts.append(lut[fcodes])
+    codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
     counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
     # Merge spellings that differ only in case or spacing, keeping the commonest.
     canon: dict[str, str] = {}
@@ -96,7 +107,7 @@ def authority(
     where = {c: i for i, c in enumerate(cats)}
     lut = np.array([*(where[nm] for nm in merged), -1], dtype=np.int64)
     return pd.Categorical.from_codes(
-        lut[np.where(codes >= 0, codes, len(uniques))], categories=cats
+        lut[codes], categories=cats  # -1 (no council) picks the last slot: -1
     )
 
 
@@ -150,7 +161,7 @@ def category(st: Stacked, quality: DataQuality, defn: QuestionDefinition | None 
     cats = [spelling[k] for k in order]
     where = {k: i for i, k in enumerate(order)}
     lut = np.array([where[k] if k else -1 for k in shown] + [-1], dtype=np.int64)
-    sel = np.where(codes >= 0, codes, len(uniques))
+    sel = codes  # -1 (no answer) picks the last slot: -1
     return pd.Categorical.from_codes(lut[sel], categories=cats)
 
 

@@ -225,7 +225,7 @@ def apply_scores(st: Stacked, defn: QuestionDefinition) -> tuple[np.ndarray, dic
             assert a.score is not None
             score[i] = (top - a.score) if defn.reverse and top > 0 else a.score
     blank = defn.answer(BLANK_KEY)
-    out = score[np.where(st.codes >= 0, st.codes, n)]
+    out = score[st.codes]  # -1 (no answer) picks the last slot: NaN
     if blank is not None and blank.score is not None and st.n_blank:
         # Blank means "not ticked" only in files that have the column and did not declare it.
         fill = (top - blank.score) if defn.reverse and top > 0 else blank.score

@@ -300,7 +300,9 @@ def prepare(
     if mapping.has("respondent_id"):
         _check_ids(tables, mapping.get("respondent_id")[0], quality)
 
-    frame = pd.DataFrame(data, index=pd.RangeIndex(n))
+    # Each column kept as the array it was made as: the default would copy every score
+    # column into one block (0.2 s at a million rows) that nothing here needs.
+    frame = pd.DataFrame(data, index=pd.RangeIndex(n), copy=False)
     _no_answers_note(frame, items, quality)
     progress(1.0, "Survey prepared")
     log.info("prepared %d respondents from %d file(s), %d items", n, len(tables), len(items))
@@ -354,10 +356,7 @@ def _check_ids(tables: Sequence[RawTable], name: str, quality: DataQuality) -> N
         real = resolve_column(t, name)
         if real is None:
             continue
-        s = t.frame[real].dropna()
-        # every repeat after the first: the same count as duplicated().sum(), from one
-        # hash of the distinct IDs (a million text IDs: 0.35 s instead of 1.2 s)
-        dup = len(s) - int(s.nunique())
+        dup = _repeats(t.frame[real].dropna())
         if dup:
             quality.add(
                 "warning",
@@ -367,6 +366,27 @@ def _check_ids(tables: Sequence[RawTable], name: str, quality: DataQuality) -> N
                 column=real,
                 count=dup,
             )
+
+
+def _repeats(s: pd.Series) -> int:
+    """Every repeat after the first: the same count as ``duplicated().sum()``.
+
+    IDs usually come in order: a column that only ever increases repeats nothing, told
+    by comparing neighbours (6 ms for a million text IDs). Otherwise one hash of the
+    distinct IDs (0.15-0.45 s for a million; ``duplicated`` took 1.2 s)."""
+    if len(s) > 1:
+        if pd.api.types.is_numeric_dtype(s.dtype) and not isinstance(s.dtype, pd.CategoricalDtype):
+            v = s.to_numpy()
+            if bool((v[1:] > v[:-1]).all()):
+                return 0
+        elif getattr(s.dtype, "storage", None) == "pyarrow":
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            a = pa.array(s)  # the column's own Arrow array (no copy)
+            if pc.all(pc.less(a.slice(0, len(a) - 1), a.slice(1))).as_py():
+                return 0
+    return len(s) - int(s.nunique())
 
 
 def _no_answers_note(frame: pd.DataFrame, items: list[ItemInfo], quality: DataQuality) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..io.grid import first_seen
 from ..types import RawTable
 from .columns import resolve_column
 from .scales import endpoint_codes, ends_score, missing_reason
@@ -43,22 +44,56 @@ class Stacked:
 
     @property
     def counts(self) -> np.ndarray:
-        return np.bincount(self.codes[self.codes >= 0], minlength=len(self.uniques))
+        """Cells per distinct answer: counted once (every later step asks again), and
+        counted again only if ``codes`` is replaced."""
+        cached = self.__dict__.get("_counts")
+        if cached is None or cached[0] is not self.codes:
+            counts = np.bincount(self.codes + 1, minlength=len(self.uniques) + 1)[1:]
+            cached = self.__dict__["_counts"] = (self.codes, counts)
+        return cached[1]
 
     @property
     def n_blank(self) -> int:
         """Blank cells in files that have the column (declared codes not included)."""
-        return int((self.codes < 0).sum()) - self.declared - self.not_in_file
+        empty = len(self.codes) - int(self.counts.sum())  # the cells with code -1
+        return empty - self.declared - self.not_in_file
 
 
 def factorize(s: pd.Series) -> tuple[np.ndarray, Any]:
     """Codes and distinct values; Python-stored text goes through a plain object array
-    (twice as fast); Arrow-stored text and categoricals are factorised as they are (five
-    times faster than converting them to objects first)."""
+    (twice as fast); Arrow-stored text is factorised as it is (five times faster than
+    converting it to objects first); a categorical's own codes are used (no hash of every
+    cell: the reader keeps repeated answers as categoricals, see ``core/io/grid.py``)."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return _factorize_categorical(s)[:2]
     arrow = getattr(s.dtype, "storage", None) == "pyarrow"
     if not arrow and (s.dtype == object or pd.api.types.is_string_dtype(s.dtype)):
         return pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
     return pd.factorize(s, use_na_sentinel=True)
+
+
+def _counted(s: pd.Series) -> tuple[np.ndarray, Any, np.ndarray]:
+    """:func:`factorize`, and how many cells hold each distinct value."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return _factorize_categorical(s)
+    codes, uniques = factorize(s)
+    return codes, uniques, np.bincount(codes + 1, minlength=len(uniques) + 1)[1:]
+
+
+def _factorize_categorical(s: pd.Series) -> tuple[np.ndarray, list[Any], np.ndarray]:
+    """``pd.factorize`` of a categorical column, the same codes and values, from its codes:
+    the categories in use, in the order they first appear (and the cells of each)."""
+    small = np.asarray(s.cat.codes)
+    codes = small.astype(np.intp)
+    cats = s.cat.categories
+    counts = np.bincount(codes + 1, minlength=len(cats) + 1)[1:]
+    present = counts > 0
+    order = first_seen(small, present, present)
+    if len(order) == len(cats) and (order == np.arange(len(cats))).all():
+        return codes, list(cats), counts  # the reader's own order: nothing to map
+    remap = np.full(len(cats) + 1, -1, dtype=np.intp)
+    remap[order] = np.arange(len(order))
+    return remap[codes], list(cats[order]), counts[order]
 
 
 def stack(
@@ -76,6 +111,7 @@ def stack(
     """
     parts: list[np.ndarray] = []
     absent: list[np.ndarray] = []
+    file_counts: list[tuple[np.ndarray, np.ndarray]] = []
     index: dict[Any, int] = {}
     out = Stacked(name, np.zeros(0, dtype=np.intp), [], name)
     found = False
@@ -93,7 +129,7 @@ def stack(
         if not found:
             out.question = t.question_text(real)
             found = True
-        fcodes, funiq = factorize(t.frame[real])
+        fcodes, funiq, fcounts = _counted(t.frame[real])
         part_uniques = list(funiq)
         if len({isinstance(u, str) for u in part_uniques}) == 2:
             out.mixed.append(t.name)
@@ -135,10 +171,19 @@ def stack(
                 out.labelled.append(is_label)
                 out.from_codebook.append(is_label and by_codebook)
             to_global[i] = j
-        gone_rows = gone[fcodes]
-        out.declared += int(gone_rows.sum())
-        absent.append(gone_rows)
+        # every count from the cells per distinct answer (no further pass over the cells)
+        if gone.any():
+            absent.append(gone[fcodes])
+            out.declared += int(fcounts[gone[:-1]].sum())
+        else:
+            absent.append(np.zeros(n, dtype=bool))
         parts.append(to_global[fcodes])
+        mapped = to_global[:-1] >= 0
+        file_counts.append((to_global[:-1][mapped], fcounts[mapped]))
     out.codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
     out.absent = np.concatenate(absent) if absent else np.zeros(0, dtype=bool)
+    counts = np.zeros(len(out.uniques), dtype=np.int64)
+    for where, c in file_counts:
+        np.add.at(counts, where, c)
+    out.__dict__["_counts"] = (out.codes, counts)  # what ``Stacked.counts`` would count
     return out
