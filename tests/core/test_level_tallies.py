@@ -92,18 +92,24 @@ def _figures(form) -> list[float]:
     return out
 
 
-@pytest.mark.parametrize("weighted", [True, False])
+@pytest.mark.parametrize(
+    ("weighted", "dense"),
+    [(True, patterns.DENSE_PATTERNS), (False, patterns.DENSE_PATTERNS), (True, 10)],
+)  # dense 10: the patterns found by np.unique instead of one bincount
 def test_patterns_give_the_figures_of_every_row_one_by_one(
-    weighted: bool, monkeypatch: pytest.MonkeyPatch
+    weighted: bool, dense: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(patterns, "DENSE_PATTERNS", dense)
     survey = make_survey(900, seed=5, weighted=weighted)
     data = survey.data.copy()
     if weighted:  # weights that cannot be used leave those respondents out
         data.loc[[3, 10, 11], "weight"] = [np.nan, 0.0, -1.0]
+    data["individual_3"] = np.nan  # a question nobody answered
     weights = usable_weights(data["weight"] if weighted else None)
     for form in ("individual", "collective"):
         items = survey.items_of(form)
         packed = summarise_form(data, items, weights)
+        assert packed.index_summary.n_valid > 700
         with monkeypatch.context() as m:
             m.setattr(patterns, "_pack", lambda columns: None)  # every row its own pattern
             by_row = summarise_form(data, items, weights)
