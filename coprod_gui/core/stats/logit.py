@@ -196,11 +196,21 @@ def _constant_levels(
     per level in one pass (``bincount``) and only a constant level's rows are marked;
     other outcomes are checked level by level (:func:`.diagnostics.constant_outcome_levels`)."""
     binary = bool(np.all((y == 0) | (y == 1)))
+    ones_of = y.astype(np.intp) if binary else None
     bad: dict[str, tuple[float, np.ndarray]] = {}
     for var in cats:
         codes, names = _codes(rows[var])
-        valid = codes >= 0
-        counts = np.bincount(codes[valid], minlength=len(names))
+        if binary:
+            # one integer count of (level, answer) pairs; a missing code (-1) counted
+            # apart at slot 0 and 1 (the respondents used have none: no copy then)
+            pairs = np.bincount(
+                (codes.astype(np.intp) + 1) * 2 + ones_of, minlength=2 * (len(names) + 1)
+            )
+            ones = pairs[3::2]
+            counts = pairs[2::2] + ones
+        else:
+            valid = codes >= 0
+            counts = np.bincount(codes[valid], minlength=len(names))
         present = np.flatnonzero(counts)
         if len(present) < 2:
             continue  # one level only: the variable is dropped for no variation
@@ -209,7 +219,6 @@ def _constant_levels(
             for term, value in dg.constant_outcome_levels(y, masks).items():
                 bad[term] = (value, masks[term])
             continue
-        ones = np.bincount(codes[valid], weights=y[valid], minlength=len(names))
         for k in present:
             if ones[k] == 0 or ones[k] == counts[k]:
                 bad[f"{var}={names[k]}"] = (1.0 if ones[k] else 0.0, codes == k)
