@@ -55,6 +55,8 @@ def test_each_estimation_sample_builds_its_design_once(monkeypatch: pytest.Monke
     assert len(matrices) == len(samples), f"{len(matrices)} matrices for {len(samples)} samples"
     # built in order: index ×2, participation ×2, taking part compared, index compared
     assert built[2].x is built[3].x is built[4].x  # one sample: one matrix
+    # ... and one copy of its respondents' rows of the model frame (not one per model)
+    assert built[2].rows is built[3].rows is built[4].rows
     assert len(logits) == 2, f"{len(logits)} logit fits"  # no refit for the comparison
 
 

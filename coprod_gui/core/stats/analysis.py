@@ -160,7 +160,7 @@ def analyse(
     finally:
         if lane is not None:
             lane.close()
-    models.designs.clear()
+    models.designs.close()
     result_models, participation, predicted = models.index, models.participation, models.predicted
     comparison = models.comparison()
     notes.extend(models.notes())
@@ -244,7 +244,7 @@ def _index_lane(
         if len(forms) == 2
         else {}
     )
-    designs.clear()
+    designs.close()
     return index, compared, notes
 
 

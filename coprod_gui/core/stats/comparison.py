@@ -46,7 +46,7 @@ def compare_forms(
     model = "comparison"
     notes = diagnostics if diagnostics is not None else []
     outcomes = {f"index_{f}": _index_outcome_words(f) for f in ("individual", "collective")}
-    rows, dropped = _select_rows(data, outcomes, [*drivers, *controls], weighted)
+    rows, dropped = _select_rows(data, outcomes, [*drivers, *controls], weighted, designs)
     design = design_for(
         rows,
         drivers=drivers,
@@ -228,7 +228,7 @@ def compare_participation(
     notes = diagnostics if diagnostics is not None else []
     variables = [*drivers, *controls]
     outcomes = {f"any_{f}": f"answered none of the {f} co-production questions" for f in FORMS}
-    rows, dropped = _select_rows(data, outcomes, variables, weighted)
+    rows, dropped = _select_rows(data, outcomes, variables, weighted, designs)
     for f in FORMS:
         rows, sep = _drop_separated(
             rows, f"any_{f}", variables, f"does at least one {f} activity regularly", model, dropped

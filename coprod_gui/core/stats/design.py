@@ -136,9 +136,14 @@ def _select_rows(
     outcomes: dict[str, str],
     variables: Sequence[str],
     weighted: bool,
+    cache: DesignCache | None = None,
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """Respondents with everything the model needs; each other row counted once, by the
-    first thing it lacks (outcome first, then weight, council, drivers, controls)."""
+    first thing it lacks (outcome first, then weight, council, drivers, controls).
+
+    With ``cache`` (an analysis's :class:`DesignCache`), the same respondents of the same
+    data as the last model's come back as that model's rows, not a second copy (at a
+    million respondents each copy of the model frame is about 0.1 s)."""
     order = [*outcomes, *(["weight"] if weighted else []), "authority", *variables]
     _check_columns(data, order)
     keep = np.ones(len(data), dtype=bool)
@@ -154,7 +159,14 @@ def _select_rows(
         if count:
             dropped[_missing_reason(var, outcomes)] = count
         keep &= ~bad
-    return data.loc[keep], dropped
+    if cache is not None and cache.picked is not None:
+        was_data, was_keep, was_rows = cache.picked
+        if was_data is data and np.array_equal(was_keep, keep):
+            return was_rows, dropped
+    rows = data.loc[keep]
+    if cache is not None:
+        cache.picked = (data, keep, rows)
+    return rows, dropped
 
 
 def _unique(drivers: Sequence[str], controls: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -324,10 +336,16 @@ class DesignCache:
     builds: int = 0
     buffer: np.ndarray | None = None
     reused: int = 0
+    picked: tuple[pd.DataFrame, np.ndarray, pd.DataFrame] | None = None  # see _select_rows
 
     def clear(self) -> None:
         self.key = self.index = self.design = None
         self.fits = {}
+
+    def close(self) -> None:
+        """Let go of everything (the analysis is done)."""
+        self.clear()
+        self.picked = None
 
     def allocate(self, n: int, p: int) -> np.ndarray:
         """An n×p matrix in the memory of the last one when nothing else can see that.

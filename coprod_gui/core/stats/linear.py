@@ -95,7 +95,7 @@ def fit_index_model(
     model = form
     outcome = f"index_{form}"
     rows, dropped = _select_rows(
-        data, {outcome: _index_outcome_words(form)}, [*drivers, *controls], weighted
+        data, {outcome: _index_outcome_words(form)}, [*drivers, *controls], weighted, designs
     )
     design = design_for(
         rows,

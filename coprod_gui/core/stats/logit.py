@@ -287,6 +287,7 @@ def fit_participation(
         {outcome: f"answered none of the {form} co-production questions"},
         [*drivers, *controls],
         weighted,
+        designs,
     )
     rows, sep_notes = _drop_separated(rows, outcome, [*drivers, *controls], does, model, dropped)
     design = design_for(
