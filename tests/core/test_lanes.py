@@ -14,7 +14,7 @@ import time
 import pytest
 
 from coprod_gui.core.stats import analysis as an
-from coprod_gui.core.stats import lanes
+from coprod_gui.core.stats import fitting, lanes
 from tests.core.test_analysis import make_survey
 
 pytestmark = pytest.mark.skipif(
@@ -22,23 +22,42 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def test_a_lane_runs_in_another_process_and_returns_its_value() -> None:
-    lane = lanes.Lane(os.getpid)
-    ok, pid = lane.result()
+def test_a_lane_runs_in_another_process_and_sends_each_value_in_turn() -> None:
+    lane = lanes.Lane(lambda: iter([os.getpid(), "second"]))
+    ok, pid = lane.next()
     assert ok and pid != os.getpid()
+    assert lane.next() == (True, "second")
+    assert lane.next() == (False, None)  # nothing more
+    lane.close()
+
+
+def _raises():  # type: ignore[no-untyped-def]
+    yield 1
+    raise ZeroDivisionError
+
+
+def _dies():  # type: ignore[no-untyped-def]
+    yield 1
+    os._exit(3)
+
+
+def _unpicklable():  # type: ignore[no-untyped-def]
+    yield 1
+    yield lambda: None
 
 
 @pytest.mark.parametrize(
-    "fn",
-    [lambda: 1 / 0, lambda: os._exit(3), lambda: lambda: None],  # error, crash, unpicklable
-    ids=["raises", "dies", "unpicklable"],
+    "fn", [_raises, _dies, _unpicklable], ids=["raises", "dies", "unpicklable"]
 )
 def test_a_failed_lane_says_so_instead_of_raising(fn) -> None:  # type: ignore[no-untyped-def]
-    assert lanes.Lane(fn).result() == (False, None)
+    lane = lanes.Lane(fn)
+    assert lane.next() == (True, 1)  # what came before the failure arrives
+    assert lane.next() == (False, None)
+    lane.close()
 
 
 def test_closing_a_running_lane_ends_it_at_once() -> None:
-    lane = lanes.Lane(time.sleep, 60)
+    lane = lanes.Lane(lambda: iter([time.sleep(60)]))
     pid = lane._pid
     start = time.monotonic()
     lane.close()
@@ -72,12 +91,21 @@ def test_an_analysis_with_a_lane_gives_every_figure_of_one_without(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     survey = make_survey(n=900, seed=5)
+    here = os.getpid()
+    logits: list[bool] = []
+    fit = fitting.logit
+    monkeypatch.setattr(
+        fitting, "logit", lambda *a, **k: logits.append(os.getpid() == here) or fit(*a, **k)
+    )
     alone = an.analyse(survey).to_dict()
+    fitted_alone, logits[:] = len(logits), []
     started = _lanes_on(monkeypatch)
     laned = an.analyse(survey).to_dict()
     assert len(started) == 1 and started[0] != os.getpid()
     assert laned == alone  # identical, not just close: the same code on the same data
     assert laned["models"]["individual"]["terms"]["efficacy"]["estimate"] > 0
+    # the collective participation model was fitted in the second process, not here
+    assert len(logits) <= fitted_alone - 1
 
 
 def test_a_lane_that_dies_is_run_here_with_the_same_figures(
@@ -86,14 +114,13 @@ def test_a_lane_that_dies_is_run_here_with_the_same_figures(
     survey = make_survey(n=900, seed=5)
     alone = an.analyse(survey).to_dict()
     started = _lanes_on(monkeypatch)
-    real = an._index_lane
-    here = os.getpid()
+    real = an.second_lane
 
-    def dies_in_the_lane(*args):  # type: ignore[no-untyped-def]
-        if os.getpid() != here:
-            os._exit(9)  # the second process crashes
-        return real(*args)
+    def dies_after_its_first_value(*args):  # type: ignore[no-untyped-def]
+        lane = real(*args)
+        yield next(lane)
+        os._exit(9)  # the second process crashes before the index models
 
-    monkeypatch.setattr(an, "_index_lane", dies_in_the_lane)
+    monkeypatch.setattr(an, "second_lane", dies_after_its_first_value)
     assert an.analyse(survey).to_dict() == alone
     assert len(started) == 1

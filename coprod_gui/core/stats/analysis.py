@@ -34,11 +34,10 @@ from ..progress import (
 from ..results import AnalysisResult, Diagnostic, IndexSummary, Level, ModelResult
 from ..survey.constructs import DRIVERS, FORMS, label
 from ..types import SurveyFrame
-from . import lanes, linear, logit
-from .comparison import compare_forms, compare_participation, with_verdicts
-from .design import DesignCache
+from . import lanes
 from .patterns import floats, usable_weights
 from .robustness import ROBUSTNESS_MAX_ROWS, fit_robustness, sample_note, stratified_sample
+from .steps import ModelSteps, second_lane
 from .summaries import FormSummary, group_levels, summarise_form
 
 log = logging.getLogger(__name__)
@@ -127,43 +126,46 @@ def analyse(
     fit_kw = {"drivers": drivers, "controls": controls, "weighted": weighted}
     ends = {t: e for t in [*drivers, "age"] if (e := term_ends(data, t, weights))}
 
-    # ---- models: the index models (and their comparison) and the participation models
-    # (with the curve, the ends and the comparison of taking part) are independent; on a
-    # big survey the index lane runs in a second process beside the other (.lanes)
-    lane = lanes.Lane(_index_lane, frame, forms, fit_kw) if lanes.available(len(frame)) else None
+    # ---- models. On a big survey a second process (.lanes) takes the collective
+    # participation model and the index models while this one does the rest (.steps)
+    steps = ModelSteps(forms, fit_kw, options.curve_points, ends)
+    two = len(forms) == 2
+    lane = None
+    if lanes.available(len(frame)):
+        lane = lanes.Lane(second_lane, frame, forms, fit_kw, options.curve_points, ends)
+    plan: list[tuple[str, str]] = []
+    if lane is None:  # as before lanes: index models, participation models, comparisons
+        plan += [("index", f) for f in forms] + [("participation", f) for f in forms]
+    else:
+        plan += [("participation", forms[0])] + ([("shipped", forms[1])] if two else [])
+    if two:
+        plan += [("taking part", ""), ("indices", "")]
+    if lane is not None:
+        plan.append(("index lane", ""))
+    end = 0.75 if options.robustness else 1.0
+    span = (end - 0.1) / len(plan)
     try:
-        models = _Models(forms, fit_kw, options.curve_points, ends)
-        steps = [*(("index", f) for f in forms)] if lane is None else []
-        steps += [("participation", f) for f in forms]
-        if len(forms) == 2:
-            steps.append(("comparison", ""))
-        end = 0.75 if options.robustness else 1.0
-        span = (end - 0.1) / len(steps)
-        for i, (step, form) in enumerate(steps):
+        for i, (step, form) in enumerate(plan):
             check_cancelled(is_cancelled)
             at = 0.1 + i * span
             what = {
                 "index": f"Model of {form} co-production",
                 "participation": f"Model of taking part in {form} co-production",
-                "comparison": "Comparing the two forms",
+                "shipped": f"Model of taking part in {form} co-production",
+                "taking part": "Comparing the two forms",
+                "indices": "Comparing the two forms",
+                "index lane": "Models of each form",
             }[step]
             progress(at, what)
             with heartbeat(progress, at, what):  # a fit on a national file takes seconds
-                models.run(frame, step, form, indexed=lane is None)
-        if lane is not None:
-            check_cancelled(is_cancelled)
-            progress(end, "Finishing the models of each form")
-            ok, value = lane.result()
-            if not ok:  # the second process failed: its part runs here, as without lanes
-                value = _index_lane(frame, forms, fit_kw)
-            models.take_index_lane(*value)
+                _run_step(steps, lane, frame, step, form)
     finally:
         if lane is not None:
             lane.close()
-    models.designs.close()
-    result_models, participation, predicted = models.index, models.participation, models.predicted
-    comparison = models.comparison()
-    notes.extend(models.notes())
+    steps.designs.close()
+    result_models, participation, predicted = steps.index, steps.participation, steps.predicted
+    comparison = steps.comparison()
+    notes.extend(steps.notes())
 
     robustness: dict[str, ModelResult] = {}
     if options.robustness:
@@ -231,85 +233,31 @@ def analyse(
     )
 
 
-def _index_lane(
-    frame: pd.DataFrame, forms: list[str], fit_kw: dict
-) -> tuple[dict[str, ModelResult], dict, list[Diagnostic]]:
-    """The index models and their comparison, with a design cache of their own: the part
-    of the models that :mod:`.lanes` can run in a second process."""
-    designs = DesignCache()
-    index = {f: linear.fit_index_model(frame, f, designs=designs, **fit_kw) for f in forms}
-    notes: list[Diagnostic] = []
-    compared = (
-        compare_forms(frame, diagnostics=notes, designs=designs, **fit_kw)
-        if len(forms) == 2
-        else {}
-    )
-    designs.close()
-    return index, compared, notes
-
-
-class _Models:
-    """The model steps of one analysis and what they found, in the order a reader sees it.
-
-    One design cache for the steps run here (the participation models and the comparison
-    of taking part share one design and its fits). Run without lanes, the steps are those
-    of before: the index models, the participation models, then both comparisons.
-    """
-
-    def __init__(
-        self, forms: list[str], fit_kw: dict, curve_points: int, ends: dict[str, dict]
-    ) -> None:
-        self.forms, self.fit_kw, self.curve_points, self.ends = forms, fit_kw, curve_points, ends
-        self.designs = DesignCache()
-        self.index: dict[str, ModelResult] = {}
-        self.participation: dict[str, ModelResult] = {}
-        self.predicted: dict[str, list[dict[str, float]]] = {}
-        self.stacked: dict = {}
-        self.index_compared: dict = {}
-        self.index_notes: list[Diagnostic] = []
-        self.part_notes: list[Diagnostic] = []
-
-    def run(self, frame: pd.DataFrame, step: str, form: str, *, indexed: bool) -> None:
-        kw = {**self.fit_kw, "designs": self.designs}
-        if step == "index":
-            self.index[form] = linear.fit_index_model(frame, form, **kw)
-        elif step == "participation":
-            self.participation[form], fitted = logit.fit_participation(frame, form, **kw)
-            if fitted is not None:  # the efficacy curve and the drivers' ends, one pass
-                self._curve_and_ends(form, fitted)
-            del fitted
+def _run_step(
+    steps: ModelSteps, lane: lanes.Lane | None, frame: pd.DataFrame, step: str, form: str
+) -> None:
+    """One step of the plan; a value the second process fails to send is made here."""
+    if step == "index":
+        steps.index_model(frame, form)
+    elif step == "participation":
+        steps.participation_model(frame, form)
+    elif step == "shipped":
+        ok, shipped = lane.next() if lane is not None else (False, None)
+        if ok:
+            steps.install(form, shipped)
         else:
-            # taking part first: it usually shares the participation models' design and
-            # fits; the notes keep their order (index view, then taking part)
-            self.stacked = compare_participation(frame, diagnostics=self.part_notes, **kw)
-            if indexed:
-                self.index_compared = compare_forms(frame, diagnostics=self.index_notes, **kw)
-
-    def _curve_and_ends(self, form: str, fitted: logit.ParticipationFit) -> None:
-        curve = "efficacy" in self.participation[form].terms
-        grid = np.linspace(0.0, 1.0, max(self.curve_points, 2))
-        asked = [(t, [e["low"], e["high"]]) for t, e in self.ends.items()]
-        if curve:
-            asked.append(("efficacy", list(grid)))
-        got = logit.predicted_at(fitted, asked)
-        if curve and got[-1]:
-            self.predicted[form] = got[-1]
-        for (t, _), two in zip(asked, got, strict=True):
-            if len(two) == 2 and t in self.ends:
-                self.ends[t][form] = {"low": two[0]["percent"], "high": two[1]["percent"]}
-
-    def take_index_lane(
-        self, index: dict[str, ModelResult], compared: dict, notes: list[Diagnostic]
-    ) -> None:
-        self.index, self.index_compared, self.index_notes = index, compared, notes
-
-    def comparison(self) -> dict:
-        if len(self.forms) != 2:
-            return {}
-        return with_verdicts(self.index_compared, self.stacked)
-
-    def notes(self) -> list[Diagnostic]:
-        return [*self.index_notes, *self.part_notes]
+            steps.participation_model(frame, form)
+    elif step == "taking part":
+        steps.compare_taking_part(frame)
+    elif step == "indices":
+        steps.compare_indices(frame)
+    else:  # "index lane": the index models from the second process
+        ok, index = lane.next() if lane is not None else (False, None)
+        if ok:
+            steps.index = index
+        else:
+            for f in steps.forms:
+                steps.index_model(frame, f)
 
 
 def term_ends(data: pd.DataFrame, term: str, weights: pd.Series | None) -> dict | None:

@@ -31,8 +31,8 @@ import os
 import pickle
 import signal
 import sys
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, BinaryIO
 
 log = logging.getLogger(__name__)
 
@@ -65,15 +65,18 @@ def _die_with_parent() -> None:
 
 
 class Lane:
-    """``fn(*args)`` started in a forked process; :meth:`result` waits for its value.
+    """The values of ``fn(*args)`` (an iterable) produced in a forked process, one by one.
 
-    ``result`` returns ``(True, value)``, or ``(False, None)`` when the lane failed in any
-    way (the caller then runs ``fn`` itself). :meth:`close` ends a lane still running.
+    Each value is pickled through a pipe as soon as it is made, so the caller can use the
+    first while the lane works on the next. :meth:`next` returns ``(True, value)``, or
+    ``(False, None)`` once the lane has failed in any way (an error, a crash, a value
+    that cannot be pickled): the caller then makes that value, and the ones after it,
+    itself. :meth:`close` ends a lane still running.
     """
 
-    def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
+    def __init__(self, fn: Callable[..., Iterable[Any]], *args: Any) -> None:
         self._pid: int | None = None
-        self._read: int | None = None
+        self._inp: BinaryIO | None = None
         read, write = os.pipe()
         parent = os.getpid()
         pid = os.fork()
@@ -85,47 +88,44 @@ class Lane:
                 if os.getppid() != parent:  # the caller died before prctl took effect
                     os._exit(1)
                 signal.signal(signal.SIGINT, signal.SIG_DFL)
-                try:
-                    payload = pickle.dumps((True, fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
-                except BaseException:
-                    payload = pickle.dumps((False, None))
                 with os.fdopen(write, "wb") as out:
-                    out.write(payload)
+                    for value in fn(*args):
+                        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+                        out.write(len(payload).to_bytes(8, "little") + payload)
+                        out.flush()
                 status = 0
+            except BaseException:
+                status = 1
             finally:
                 os._exit(status)  # no atexit handlers, no flushing of the caller's buffers
         os.close(write)
-        self._pid, self._read = pid, read
+        self._pid, self._inp = pid, os.fdopen(read, "rb")
 
-    def result(self) -> tuple[bool, Any]:
-        """The lane's value (waits for it), or ``(False, None)`` if it failed."""
-        if self._read is None:
+    def next(self) -> tuple[bool, Any]:
+        """The lane's next value (waits for it), or ``(False, None)`` if it failed."""
+        if self._inp is None:
             return False, None
         try:
-            with os.fdopen(self._read, "rb") as inp:
-                self._read = None
-                data = inp.read()
-            ok, value = pickle.loads(data) if data else (False, None)
+            head = self._inp.read(8)
+            size = int.from_bytes(head, "little") if len(head) == 8 else -1
+            data = self._inp.read(size) if size >= 0 else b""
+            if size < 0 or len(data) != size:
+                raise EOFError("the second process ended early")
+            return True, pickle.loads(data)
         except Exception:
-            ok, value = False, None
-        self._reap()
-        if not ok:
             log.info("The second analysis process did not finish; its part runs here")
-        return bool(ok), value
+            self.close()
+            return False, None
 
     def close(self) -> None:
-        """End the lane if it is still running (the analysis was cancelled or failed)."""
-        if self._read is not None:
+        """End the lane if it is still running (done, cancelled or failed)."""
+        if self._inp is not None:
             with contextlib.suppress(OSError):
-                os.close(self._read)
-            self._read = None
+                self._inp.close()
+            self._inp = None
         if self._pid is not None:
             with contextlib.suppress(OSError):
                 os.kill(self._pid, signal.SIGKILL)
-            self._reap()
-
-    def _reap(self) -> None:
-        if self._pid is not None:
             with contextlib.suppress(ChildProcessError, OSError):
                 os.waitpid(self._pid, 0)
             self._pid = None
