@@ -19,8 +19,9 @@ from ..results import Comparison, Diagnostic, ScaleDifference
 from ..survey.constructs import DRIVERS, FORMS
 from . import diagnostics as dg
 from . import fitting
-from .design import DesignCache, _index_outcome_words, _refusal, _select_rows, _unique, design_for
+from .design import DesignCache, _index_outcome_words, _refusal, _unique, design_for
 from .logit import _drop_separated, average_changes
+from .rows import _select_rows
 
 
 def compare_forms(

@@ -34,9 +34,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
 from ..results import Diagnostic, ModelResult, Term
-from ..survey.constructs import FORMS, label
+from ..survey.constructs import FORMS
 from . import diagnostics as dg
 from .fitting import gram
 
@@ -109,64 +108,6 @@ class _Design:
 def _check_form(form: str) -> None:
     if form not in FORMS:
         raise ValueError(f"form must be one of {FORMS}, not {form!r}")
-
-
-def _check_columns(data: pd.DataFrame, needed: Sequence[str]) -> None:
-    missing = [c for c in needed if c not in data.columns]
-    if missing:
-        raise InputError(
-            f"The modelling data have no column for {', '.join(label(c) for c in missing)}.",
-            hint="Map it (in the window's Import tab, or in the mapping file given with "
-            "--mapping), or leave it out of the drivers and controls.",
-        )
-
-
-def _missing_reason(var: str, outcome_words: dict[str, str]) -> str:
-    if var in outcome_words:
-        return outcome_words[var]
-    if var == "weight":
-        return "had no valid survey weight"
-    if var == "authority":
-        return "had no council recorded"
-    return f"did not answer the {label(var).lower()} question"
-
-
-def _select_rows(
-    data: pd.DataFrame,
-    outcomes: dict[str, str],
-    variables: Sequence[str],
-    weighted: bool,
-    cache: DesignCache | None = None,
-) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Respondents with everything the model needs; each other row counted once, by the
-    first thing it lacks (outcome first, then weight, council, drivers, controls).
-
-    With ``cache`` (an analysis's :class:`DesignCache`), the same respondents of the same
-    data as the last model's come back as that model's rows, not a second copy (at a
-    million respondents each copy of the model frame is about 0.1 s)."""
-    order = [*outcomes, *(["weight"] if weighted else []), "authority", *variables]
-    _check_columns(data, order)
-    keep = np.ones(len(data), dtype=bool)
-    dropped: dict[str, int] = {}
-    for var in order:
-        col = data[var]
-        bad = col.isna().to_numpy()
-        if var == "weight":
-            vals = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-            bad = ~(np.isfinite(vals) & (vals > 0))
-        newly = bad & keep
-        count = int(newly.sum())
-        if count:
-            dropped[_missing_reason(var, outcomes)] = count
-        keep &= ~bad
-    if cache is not None and cache.picked is not None:
-        was_data, was_keep, was_rows = cache.picked
-        if was_data is data and np.array_equal(was_keep, keep):
-            return was_rows, dropped
-    rows = data.loc[keep]
-    if cache is not None:
-        cache.picked = (data, keep, rows)
-    return rows, dropped
 
 
 def _unique(drivers: Sequence[str], controls: Sequence[str]) -> tuple[list[str], list[str]]:

@@ -21,13 +21,13 @@ from .design import (
     _fit_captured,
     _index_outcome_words,
     _refusal,
-    _select_rows,
     _terms_from,
     _unique,
     _wsd,
     design_for,
 )
 from .fitting import Fit
+from .rows import _select_rows
 
 
 def _ols_fit(

@@ -26,11 +26,11 @@ from .design import (
     _fit_captured,
     _is_continuous,
     _refusal,
-    _select_rows,
     _unique,
     design_for,
 )
 from .fitting import Fit
+from .rows import _select_rows
 
 _logistic = fitting.logistic
 

@@ -15,9 +15,9 @@ from .design import (
     _fit_captured,
     _index_outcome_words,
     _refusal,
-    _select_rows,
     _unique,
 )
+from .rows import _select_rows
 
 
 def _item_series(items: dict[str, pd.DataFrame] | None) -> list[tuple[str, str, pd.Series]]:
