@@ -168,3 +168,30 @@ def test_typing_a_column_looks_at_its_first_rows_not_every_cell(
     answers = table.frame["How often, in a year?"]
     seen = list(dict.fromkeys(a for a in answers if isinstance(a, str)))
     assert list(answers.cat.categories) == seen  # in order of first appearance
+
+
+@pytest.mark.parametrize(
+    "blocks",
+    [
+        [["ID", "001", "002"], ["003", "004"], [], ["005"]],  # IDs in order: no value twice
+        [["ID", "002", "001"], ["004", "003"]],  # out of order
+        [["ID", "001", "002"], ["002", "003"]],  # in order, one repeat across blocks
+        [["Q1", "Often", "Never", "Often"], ["Never", "Rarely"], ["Often"]],  # few answers
+        [["Q1", "a", "Q1"], ["Q1", "b"]],  # the header's text among the answers
+        [["w"] + [f"{i / 7:.4f}" for i in range(300)], [f"{i / 3:.4f}" for i in range(300)]],
+    ],
+)
+def test_one_dictionary_is_what_arrow_unifies(
+    blocks: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyarrow as pa
+
+    monkeypatch.setattr(arrow_csv, "DISTINCT_FROM", 2)  # the shortcuts on small columns
+    monkeypatch.setattr(arrow_csv, "SMALL_TO", 100)
+    chunks = [pa.array(b, pa.string()).dictionary_encode() for b in blocks]
+    codes, values = arrow_csv.one_dictionary(chunks)
+    unified = pa.chunked_array(chunks).unify_dictionaries()
+    assert values.to_pylist() == unified.chunk(0).dictionary.to_pylist()
+    want = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in unified.chunks])
+    assert codes.tolist() == want.tolist()
+    assert [values[int(c)].as_py() for c in codes] == [v for b in blocks for v in b]

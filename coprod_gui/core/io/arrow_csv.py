@@ -24,6 +24,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from ..progress import CancelFn, check_cancelled
 
 MAX_THREADS = 4
@@ -207,3 +209,70 @@ def _in_threads(
         stop.set()
         for w in workers:
             w.join()
+
+
+DISTINCT_FROM = 10_000
+"""Columns whose blocks hold more distinct values than this together are first checked
+for having no value twice (see :func:`one_dictionary`)."""
+
+SMALL_TO = 256
+"""Blocks with fewer distinct values than this on average are mapped through small
+tables; more (weights, free text): Arrow's ``unify_dictionaries``."""
+
+
+def one_dictionary(chunks: list[Any]) -> tuple[np.ndarray, Any]:
+    """The codes of a column's dictionary-encoded chunks into one dictionary, and that
+    dictionary: what ``unify_dictionaries`` gives (values in order of first appearance).
+
+    Why a shortcut: unifying a million IDs hashes every one again, into memory that is
+    new to the process (0.16-0.6 s measured); when no value appears twice the dictionary
+    is simply the blocks' dictionaries one after another, told by comparing neighbours."""
+    import pyarrow as pa
+
+    if not chunks:
+        return np.zeros(0, dtype=np.int32), pa.array([], pa.string())
+    import pyarrow.compute as pc
+
+    dicts = [c.dictionary for c in chunks]
+    total = sum(len(d) for d in dicts)
+    if total >= DISTINCT_FROM:
+        everything = pa.concat_arrays(dicts)
+        if _all_distinct(everything):  # IDs in order: each block's codes shifted along
+            return _codes(chunks, dicts, None), everything
+    if total >= SMALL_TO * len(dicts):  # many distinct values per block (weights, text)
+        col = pa.chunked_array(chunks, chunks[0].type).unify_dictionaries()
+        codes = pa.concat_arrays([c.indices for c in col.chunks])
+        return codes.to_numpy(zero_copy_only=False), col.chunk(0).dictionary
+    # Few distinct answers per block: each block's codes mapped through a small table
+    # into one array (one pass, no second copy); dictionary_encode keeps the order in
+    # which the blocks' values first appear, as unify_dictionaries does.
+    encoded = pc.dictionary_encode(pa.concat_arrays(dicts))
+    return _codes(chunks, dicts, encoded.indices.to_numpy(zero_copy_only=False)), encoded.dictionary
+
+
+def _codes(chunks: list[Any], dicts: list[Any], lut: np.ndarray | None) -> np.ndarray:
+    """The chunks' codes into the blocks' dictionaries one after another (``lut``:
+    mapped on through it), as one array."""
+    codes = np.empty(sum(len(c) for c in chunks), dtype=np.int32)
+    at = offset = 0
+    for c, d in zip(chunks, dicts, strict=True):
+        idx = c.indices.to_numpy(zero_copy_only=False)
+        out = codes[at : at + len(idx)]
+        if lut is None:
+            np.add(idx, offset, out=out)
+        else:  # ("clip": the codes are in range; it spares numpy a buffered copy)
+            np.take(lut[offset : offset + len(d)], idx, out=out, mode="clip")
+        at += len(idx)
+        offset += len(d)
+    return codes
+
+
+def _all_distinct(values: Any) -> bool:
+    """No value twice, told without a hash: the values after the first (the header) only
+    ever increase, as IDs in order do, and the first is not among them."""
+    import pyarrow.compute as pc
+
+    rest = values.slice(1)
+    if len(rest) > 1 and not pc.all(pc.less(rest.slice(0, len(rest) - 1), rest.slice(1))).as_py():
+        return False
+    return not pc.any(pc.equal(rest, values[0])).as_py()

@@ -177,7 +177,6 @@ def _read_with_arrow(
     try:
         if not USE_ARROW:
             raise ImportError("pyarrow switched off")
-        import pyarrow as pa
         import pyarrow.compute as pc
     except ImportError:  # the executable leaves pyarrow out (size budget): pandas' C reader
         return _read_with_pandas(
@@ -212,18 +211,8 @@ def _read_with_arrow(
     for i in range(width):
         progress(0.6 + 0.15 * i / width, f"Sorting the answers in {path.name}: column {i + 1}")
         # parsed straight into dictionary arrays; one dictionary for all blocks
-        col = pa.chunked_array(chunks[i], pa.dictionary(pa.int32(), pa.string()))
+        codes, values = arrow_csv.one_dictionary(chunks[i])
         chunks[i] = []
-        col = col.unify_dictionaries()
-        if col.num_chunks:
-            values = col.chunk(0).dictionary
-            codes = pa.concat_arrays([ch.indices for ch in col.chunks]).to_numpy(
-                zero_copy_only=False
-            )
-        else:
-            values = pa.array([], pa.string())
-            codes = np.zeros(0, dtype=np.int32)
-        del col
         blank = pc.equal(pc.utf8_trim_whitespace(values), "").to_numpy(zero_copy_only=False)
         columns.append((codes, values, blank))
     header = [vals[c[0]].as_py() for c, vals, _ in columns]
