@@ -82,3 +82,22 @@ def test_preparing_uses_the_codes_not_every_cell(
 )
 def test_repeated_ids_are_counted_as_duplicated_does(s: pd.Series) -> None:
     assert _repeats(s) == int(s.duplicated().sum())
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 7])
+def test_a_drivers_mean_is_bit_for_bit_the_stacked_nanmean(k: int) -> None:
+    from coprod_gui.core.survey.prepare import _mean_of
+
+    rng = np.random.default_rng(k)
+    parts = []
+    for _ in range(k):
+        p = rng.integers(0, 5, size=5001) / 4.0 + rng.normal(size=5001) * 1e-3
+        p[rng.random(5001) < 0.3] = np.nan
+        parts.append(p)
+    parts[0][:10] = np.nan  # respondents with no answer at all (when k == 1)
+    stacked = np.vstack(parts)
+    with np.errstate(invalid="ignore"):
+        valid = (~np.isnan(stacked)).sum(axis=0)
+        want = np.where(valid > 0, np.nansum(stacked, axis=0) / np.maximum(valid, 1), np.nan)
+    got = _mean_of(parts)
+    assert np.array_equal(got.view(np.int64), want.view(np.int64))

@@ -92,6 +92,20 @@ def _threshold(defn: QuestionDefinition, threshold: str) -> int | None:
     return None
 
 
+def _mean_of(parts: list[np.ndarray]) -> np.ndarray:
+    """Each respondent's mean over the items they answered (NaN: none): the same sums,
+    added in the same order, as ``np.nansum(np.vstack(parts), axis=0)``, without the
+    stacked copies (a million rows: 0.05-0.18 s of memory new to the process)."""
+    total = np.zeros(len(parts[0]))
+    valid = np.zeros(len(parts[0]), dtype=np.intp)
+    for p in parts:
+        ok = ~np.isnan(p)
+        total += np.where(ok, p, 0.0)
+        valid += ok
+    with np.errstate(invalid="ignore"):
+        return np.where(valid > 0, total / np.maximum(valid, 1), np.nan)
+
+
 def _rescaled(scores: np.ndarray, defn: QuestionDefinition) -> np.ndarray:
     """Scores on 0–1 (0 = lowest answer, 1 = highest); NaN stays NaN."""
     top = defn.points - 1
@@ -246,11 +260,7 @@ def prepare(
                 continue
             parts.append(_rescaled(_scores(st, defn, quality), defn))
         if parts:
-            stack = np.vstack(parts)
-            with np.errstate(invalid="ignore"):
-                valid = (~np.isnan(stack)).sum(axis=0)
-                mean = np.where(valid > 0, np.nansum(stack, axis=0) / np.maximum(valid, 1), np.nan)
-            data[construct] = mean
+            data[construct] = mean = _mean_of(parts)
             if np.isnan(mean).all():
                 quality.add(
                     "warning",

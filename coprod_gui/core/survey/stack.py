@@ -65,7 +65,8 @@ def factorize(s: pd.Series) -> tuple[np.ndarray, Any]:
     converting it to objects first); a categorical's own codes are used (no hash of every
     cell: the reader keeps repeated answers as categoricals, see ``core/io/grid.py``)."""
     if isinstance(s.dtype, pd.CategoricalDtype):
-        return _factorize_categorical(s)[:2]
+        codes, uniques, _ = _factorize_categorical(s)
+        return codes.astype(np.intp, copy=False), uniques
     arrow = getattr(s.dtype, "storage", None) == "pyarrow"
     if not arrow and (s.dtype == object or pd.api.types.is_string_dtype(s.dtype)):
         return pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
@@ -73,7 +74,8 @@ def factorize(s: pd.Series) -> tuple[np.ndarray, Any]:
 
 
 def _counted(s: pd.Series) -> tuple[np.ndarray, Any, np.ndarray]:
-    """:func:`factorize`, and how many cells hold each distinct value."""
+    """:func:`factorize`, and how many cells hold each distinct value; a categorical's
+    codes stay in its own small integer type (-1 still means no value)."""
     if isinstance(s.dtype, pd.CategoricalDtype):
         return _factorize_categorical(s)
     codes, uniques = factorize(s)
@@ -81,17 +83,22 @@ def _counted(s: pd.Series) -> tuple[np.ndarray, Any, np.ndarray]:
 
 
 def _factorize_categorical(s: pd.Series) -> tuple[np.ndarray, list[Any], np.ndarray]:
-    """``pd.factorize`` of a categorical column, the same codes and values, from its codes:
-    the categories in use, in the order they first appear (and the cells of each)."""
-    small = np.asarray(s.cat.codes)
-    codes = small.astype(np.intp)
+    """``pd.factorize`` of a categorical column, the same codes (in the categorical's own
+    integer type) and values, from its codes: the categories in use, in the order they
+    first appear (and the cells of each)."""
+    codes = np.asarray(s.cat.codes)
     cats = s.cat.categories
-    counts = np.bincount(codes + 1, minlength=len(cats) + 1)[1:]
+    size = codes.dtype.itemsize
+    if size <= 2:  # -1 counted as the largest unsigned value, beyond every category
+        every = np.bincount(codes.view(f"u{size}"), minlength=1 << (8 * size))
+        counts = every[: len(cats)]
+    else:
+        counts = np.bincount(codes.astype(np.intp) + 1, minlength=len(cats) + 1)[1:]
     present = counts > 0
-    order = first_seen(small, present, present)
+    order = first_seen(codes, present, present)
     if len(order) == len(cats) and (order == np.arange(len(cats))).all():
         return codes, list(cats), counts  # the reader's own order: nothing to map
-    remap = np.full(len(cats) + 1, -1, dtype=np.intp)
+    remap = np.full(len(cats) + 1, -1, dtype=codes.dtype)
     remap[order] = np.arange(len(order))
     return remap[codes], list(cats[order]), counts[order]
 
@@ -177,13 +184,20 @@ def stack(
             out.declared += int(fcounts[gone[:-1]].sum())
         else:
             absent.append(np.zeros(n, dtype=bool))
-        parts.append(to_global[fcodes])
+        parts.append(to_global[fcodes])  # (any integer codes: -1 picks the last slot)
         mapped = to_global[:-1] >= 0
         file_counts.append((to_global[:-1][mapped], fcounts[mapped]))
-    out.codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
-    out.absent = np.concatenate(absent) if absent else np.zeros(0, dtype=bool)
+    # one file: its arrays as they are (no copy of a million codes)
+    out.codes = _joined(parts, np.intp)
+    out.absent = _joined(absent, bool)
     counts = np.zeros(len(out.uniques), dtype=np.int64)
     for where, c in file_counts:
         np.add.at(counts, where, c)
     out.__dict__["_counts"] = (out.codes, counts)  # what ``Stacked.counts`` would count
     return out
+
+
+def _joined(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
+    if len(parts) == 1:
+        return parts[0]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
