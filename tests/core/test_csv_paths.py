@@ -88,9 +88,9 @@ def test_columns_with_many_distinct_answers_agree(tmp_path: Path) -> None:
     calls: list[int] = []
     original = grid.arrow_text_column
 
-    def counting(codes, values):  # type: ignore[no-untyped-def]
+    def counting(codes, values, *rest):  # type: ignore[no-untyped-def]
         calls.append(len(values))
-        return original(codes, values)
+        return original(codes, values, *rest)
 
     text.arrow_text_column = counting  # type: ignore[attr-defined]
     try:

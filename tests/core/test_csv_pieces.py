@@ -195,3 +195,8 @@ def test_one_dictionary_is_what_arrow_unifies(
     want = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in unified.chunks])
     assert codes.tolist() == want.tolist()
     assert [values[int(c)].as_py() for c in codes] == [v for b in blocks for v in b]
+    col = arrow_csv.column(chunks)  # counted block by block, as the cells say
+    assert col.counts.tolist() == np.bincount(want, minlength=len(values)).tolist()
+    assert col.first == want[0]
+    buffer = np.full(len(want) + 5, -7, dtype=np.int32)  # a reused buffer, longer
+    assert col.codes(buffer).tolist() == want.tolist()

@@ -22,6 +22,7 @@ import os
 import queue
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -220,51 +221,90 @@ SMALL_TO = 256
 tables; more (weights, free text): Arrow's ``unify_dictionaries``."""
 
 
-def one_dictionary(chunks: list[Any]) -> tuple[np.ndarray, Any]:
-    """The codes of a column's dictionary-encoded chunks into one dictionary, and that
-    dictionary: what ``unify_dictionaries`` gives (values in order of first appearance).
+@dataclass
+class Column:
+    """One column of the blocks, joined into one dictionary (see :func:`column`): its
+    distinct values in order of first appearance, the cells of each (the first row, the
+    header, included), the code of the first row; the cells' codes on request, written
+    into a buffer the caller may reuse for the next column."""
 
-    Why a shortcut: unifying a million IDs hashes every one again, into memory that is
-    new to the process (0.16-0.6 s measured); when no value appears twice the dictionary
-    is simply the blocks' dictionaries one after another, told by comparing neighbours."""
+    values: Any
+    counts: np.ndarray
+    first: int
+    chunks: list[Any] = field(repr=False)
+    dicts: list[Any] = field(repr=False)
+    lut: np.ndarray | None = field(default=None, repr=False)
+    unified: np.ndarray | None = field(default=None, repr=False)
+
+    def codes(self, out: np.ndarray | None = None) -> np.ndarray:
+        """The cells' codes (``out``: a buffer at least as long as the column)."""
+        if self.unified is not None:
+            return self.unified
+        n = sum(len(c) for c in self.chunks)
+        codes = np.empty(n, dtype=np.int32) if out is None else out[:n]
+        at = offset = 0
+        for c, d in zip(self.chunks, self.dicts, strict=True):
+            idx = c.indices.to_numpy(zero_copy_only=False)
+            part = codes[at : at + len(idx)]
+            if self.lut is None:
+                np.add(idx, offset, out=part)
+            else:  # ("clip": the codes are in range; it spares numpy a buffered copy)
+                np.take(self.lut[offset : offset + len(d)], idx, out=part, mode="clip")
+            at += len(idx)
+            offset += len(d)
+        return codes
+
+
+def column(chunks: list[Any]) -> Column:
+    """A column's dictionary-encoded chunks joined into one dictionary: the values and
+    codes ``unify_dictionaries`` gives (in order of first appearance), counted.
+
+    Why not ``unify_dictionaries`` itself: for a million IDs it hashes every one again,
+    into memory new to the process (0.16-0.6 s measured), and for every answer column it
+    writes the codes and then copies them again. When the blocks' dictionaries together
+    hold no value twice (IDs in order) the dictionary is those laid one after another;
+    with few answers per block each block's codes go through a small table; the cells of
+    each value are counted block by block, so no pass over the column is needed for it."""
     import pyarrow as pa
-
-    if not chunks:
-        return np.zeros(0, dtype=np.int32), pa.array([], pa.string())
     import pyarrow.compute as pc
 
+    chunks = [c for c in chunks if len(c)]
+    if not chunks:
+        return Column(pa.array([], pa.string()), np.zeros(0, dtype=np.intp), -1, [], [])
     dicts = [c.dictionary for c in chunks]
+    first = int(chunks[0].indices[0].as_py())
     total = sum(len(d) for d in dicts)
     if total >= DISTINCT_FROM:
         everything = pa.concat_arrays(dicts)
         if _all_distinct(everything):  # IDs in order: each block's codes shifted along
-            return _codes(chunks, dicts, None), everything
+            counts = np.concatenate([_count(c, len(d)) for c, d in zip(chunks, dicts, strict=True)])
+            return Column(everything, counts, first, chunks, dicts)
     if total >= SMALL_TO * len(dicts):  # many distinct values per block (weights, text)
         col = pa.chunked_array(chunks, chunks[0].type).unify_dictionaries()
-        codes = pa.concat_arrays([c.indices for c in col.chunks])
-        return codes.to_numpy(zero_copy_only=False), col.chunk(0).dictionary
-    # Few distinct answers per block: each block's codes mapped through a small table
-    # into one array (one pass, no second copy); dictionary_encode keeps the order in
-    # which the blocks' values first appear, as unify_dictionaries does.
+        codes = pa.concat_arrays([c.indices for c in col.chunks]).to_numpy(zero_copy_only=False)
+        values = col.chunk(0).dictionary
+        counts = np.bincount(codes, minlength=len(values))
+        return Column(values, counts, int(codes[0]), [], [], unified=codes)
+    # Few distinct answers per block: dictionary_encode of the blocks' dictionaries keeps
+    # the order in which their values first appear, as unify_dictionaries does.
     encoded = pc.dictionary_encode(pa.concat_arrays(dicts))
-    return _codes(chunks, dicts, encoded.indices.to_numpy(zero_copy_only=False)), encoded.dictionary
-
-
-def _codes(chunks: list[Any], dicts: list[Any], lut: np.ndarray | None) -> np.ndarray:
-    """The chunks' codes into the blocks' dictionaries one after another (``lut``:
-    mapped on through it), as one array."""
-    codes = np.empty(sum(len(c) for c in chunks), dtype=np.int32)
-    at = offset = 0
+    lut = encoded.indices.to_numpy(zero_copy_only=False)
+    counts = np.zeros(len(encoded.dictionary), dtype=np.intp)
+    offset = 0
     for c, d in zip(chunks, dicts, strict=True):
-        idx = c.indices.to_numpy(zero_copy_only=False)
-        out = codes[at : at + len(idx)]
-        if lut is None:
-            np.add(idx, offset, out=out)
-        else:  # ("clip": the codes are in range; it spares numpy a buffered copy)
-            np.take(lut[offset : offset + len(d)], idx, out=out, mode="clip")
-        at += len(idx)
+        counts[lut[offset : offset + len(d)]] += _count(c, len(d))  # distinct within a block
         offset += len(d)
-    return codes
+    return Column(encoded.dictionary, counts, int(lut[first]), chunks, dicts, lut=lut)
+
+
+def _count(chunk: Any, n: int) -> np.ndarray:
+    return np.bincount(chunk.indices.to_numpy(zero_copy_only=False), minlength=n)
+
+
+def one_dictionary(chunks: list[Any]) -> tuple[np.ndarray, Any]:
+    """:func:`column`'s codes and values (what ``unify_dictionaries`` gives)."""
+    col = column(chunks)
+    return col.codes(), col.values
 
 
 def _all_distinct(values: Any) -> bool:

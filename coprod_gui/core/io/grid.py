@@ -317,7 +317,9 @@ def _small_codes(remap: np.ndarray, codes: np.ndarray, n_cats: int) -> np.ndarra
     return remap.astype(dtype)[codes]
 
 
-def arrow_text_column(codes: np.ndarray, values: Any) -> pd.Series:
+def arrow_text_column(
+    codes: np.ndarray, values: Any, counts: np.ndarray | None = None
+) -> pd.Series:
     """:func:`text_column` for a column with many distinct answers (IDs, weights typed as
     text) given as an Arrow string array: the same rules and the same result, in Arrow and
     numpy, without a Python string per distinct value (at a million IDs that was 1.5 s)."""
@@ -325,10 +327,10 @@ def arrow_text_column(codes: np.ndarray, values: Any) -> pd.Series:
     import pyarrow.compute as pc
 
     if len(values) <= VECTOR_FROM:
-        return text_column(codes, values.to_pylist(), values)
+        return text_column(codes, values.to_pylist(), values, counts)
     n_values = len(values)
     blank = np.append(pc.fill_null(pc.equal(values, ""), True).to_numpy(zero_copy_only=False), True)
-    counts = _counts(codes, n_values)
+    counts = _counts(codes, n_values) if counts is None else counts
     filled = (counts > 0) & ~blank[:-1]
     if not filled.any():
         return pd.Series([None] * len(codes), dtype="str")
@@ -369,8 +371,14 @@ def _all_numbers(values: Any, filled: np.ndarray) -> bool:
     return not np.isnan(sample).any()
 
 
-def text_column(codes: np.ndarray, uniques: Sequence[Any], arrow_values: Any = None) -> pd.Series:
-    """A column of text cells given as codes into its distinct values (-1: no value).
+def text_column(
+    codes: np.ndarray,
+    uniques: Sequence[Any],
+    arrow_values: Any = None,
+    counts: np.ndarray | None = None,
+) -> pd.Series:
+    """A column of text cells given as codes into its distinct values (-1: no value;
+    ``counts``: the cells of each value, when the reader has counted them).
 
     Every rule runs on the distinct values only: "" is a blank; the column becomes numbers
     only if EVERY other answer is a number (:func:`_text_number`); otherwise it stays text,
@@ -381,7 +389,7 @@ def text_column(codes: np.ndarray, uniques: Sequence[Any], arrow_values: Any = N
     values = [None if u is None else str(u) for u in uniques]
     blank = np.array([v is None or v == "" for v in values] + [True])
     # values no cell uses (a header read with the body) are ignored
-    counts = _counts(codes, len(values))
+    counts = _counts(codes, len(values)) if counts is None else counts
     filled_mask = (counts > 0) & ~blank[:-1]
     filled = np.flatnonzero(filled_mask).tolist()
     if not filled:
@@ -425,3 +433,24 @@ def _text_column(col: list[Any]) -> pd.Series:
     """A column of text cells (a list): see :func:`text_column`."""
     codes, uniques = pd.factorize(np.asarray(col, dtype=object), use_na_sentinel=True)
     return text_column(codes, list(uniques))
+
+
+def blank_rows(columns: list[tuple[np.ndarray, np.ndarray]]) -> tuple[int, Any]:
+    """How many rows are blank in every column (codes, blank mask per distinct value),
+    and what keeps the others (a mask; ``slice(None)`` when none is blank: no copies).
+    A column none of whose values is blank (an ID, a council) means no row is: then no
+    cell is looked at."""
+    if not columns or any(not blank.any() for _, blank in columns):
+        return 0, slice(None)
+    row_blank = np.ones(len(columns[0][0]), dtype=bool)
+    for codes, blank in columns:
+        row_blank &= blank[codes]
+    n_blank = int(row_blank.sum())
+    return n_blank, (~row_blank if n_blank else slice(None))
+
+
+def has_answers(codes: np.ndarray, blank: np.ndarray) -> bool:
+    """Whether any cell holds a non-blank value: the first rows nearly always tell."""
+    if not blank.any():
+        return len(codes) > 0
+    return bool((~blank[codes[:4096]]).any() or (~blank[codes]).any())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ from .grid import (
     _find_header,
     _grid_to_table,
     arrow_text_column,
+    blank_rows,
+    has_answers,
     text_column,
 )
 
@@ -210,29 +213,42 @@ def _read_with_arrow(
     columns = []
     for i in range(width):
         progress(0.6 + 0.15 * i / width, f"Sorting the answers in {path.name}: column {i + 1}")
-        # parsed straight into dictionary arrays; one dictionary for all blocks
-        codes, values = arrow_csv.one_dictionary(chunks[i])
+        col = arrow_csv.column(chunks[i])  # one dictionary for all blocks, counted
         chunks[i] = []
-        blank = pc.equal(pc.utf8_trim_whitespace(values), "").to_numpy(zero_copy_only=False)
-        columns.append((codes, values, blank))
-    header = [vals[c[0]].as_py() for c, vals, _ in columns]
-    n_blank, keep_rows = _blank_rows([(codes[1:], blank) for codes, _, blank in columns])
-    body = [(codes[1:][keep_rows], values, blank) for codes, values, blank in columns]
-    return _table_from_columns(path, header_row, header, body, n_blank + empty, notes, progress)
+        blank = pc.equal(pc.utf8_trim_whitespace(col.values), "").to_numpy(zero_copy_only=False)
+        columns.append((col, blank))
+    header = [col.values[col.first].as_py() for col, _ in columns]
+    if any(not blank.any() for _, blank in columns):
+        # No row can be blank in every column (an ID, a council is never blank): each
+        # column's codes are written into one buffer, typed, and the buffer reused for
+        # the next (memory a million rows long, once).
+        scratch = np.empty(int(columns[0][0].counts.sum()), dtype=np.int32)
+        counts = []
+        for col, _ in columns:
+            body_counts = col.counts.copy()
+            body_counts[col.first] -= 1  # the header row is not an answer
+            counts.append(body_counts)
+        has_data = [bool((c[~b] > 0).any()) for c, (_, b) in zip(counts, columns, strict=True)]
 
+        def typed(i: int) -> pd.Series:
+            col = columns[i][0]
+            return arrow_text_column(col.codes(scratch)[1:], col.values, counts[i])
 
-def _blank_rows(columns: list[tuple[np.ndarray, np.ndarray]]) -> tuple[int, Any]:
-    """How many rows are blank in every column (codes, blank mask per distinct value),
-    and what keeps the others (a mask; ``slice(None)`` when none is blank: no copies).
-    A column none of whose values is blank (an ID, a council) means no row is: then no
-    cell is looked at."""
-    if not columns or any(not blank.any() for _, blank in columns):
-        return 0, slice(None)
-    row_blank = np.ones(len(columns[0][0]), dtype=bool)
-    for codes, blank in columns:
-        row_blank &= blank[codes]
-    n_blank = int(row_blank.sum())
-    return n_blank, (~row_blank if n_blank else slice(None))
+        return _table_from_columns(
+            path, header_row, header, len(scratch) - 1, has_data, typed, empty, notes, progress
+        )
+    codes = [col.codes()[1:] for col, _ in columns]
+    n_blank, keep_rows = blank_rows([(c, b) for c, (_, b) in zip(codes, columns, strict=True)])
+    body = [c[keep_rows] for c in codes]
+    has_data = [has_answers(c, b) for c, (_, b) in zip(body, columns, strict=True)]
+
+    def typed_body(i: int) -> pd.Series:
+        return arrow_text_column(body[i], columns[i][0].values)
+
+    n_rows = len(body[0])
+    return _table_from_columns(
+        path, header_row, header, n_rows, has_data, typed_body, n_blank + empty, notes, progress
+    )
 
 
 PANDAS_CHUNK = 100_000
@@ -308,27 +324,37 @@ def _read_with_pandas(
     n_blank = int(row_blank.sum())
     keep_rows = ~row_blank if n_blank else slice(None)
     body = [(codes[1:][keep_rows], values, blank) for codes, values, blank in columns]
-    return _table_from_columns(path, header_row, header, body, n_blank, notes, progress)
+    has_data = [has_answers(codes, blank) for codes, _, blank in body]
+
+    def typed(i: int) -> pd.Series:
+        return text_column(body[i][0], body[i][1])
+
+    n_rows = len(body[0][0])
+    return _table_from_columns(
+        path, header_row, header, n_rows, has_data, typed, n_blank, notes, progress
+    )
 
 
 def _table_from_columns(
     path: Path,
     header_row: int,
     header: list[Any],
-    body: list[tuple[np.ndarray, Any, np.ndarray]],  # (codes, distinct values, blank mask)
+    n_rows: int,
+    has_data: list[bool],
+    typed: Callable[[int], pd.Series],
     dropped: int,
     notes: list[str],
     progress: ProgressFn = no_progress,
 ) -> RawTable:
-    """As ``_grid_to_table`` does for rows of cells, for dictionary-encoded columns."""
+    """As ``_grid_to_table`` does for rows of cells, for dictionary-encoded columns
+    (``typed(i)``: column ``i`` as a typed Series, asked for once, in order)."""
     if dropped:
         notes.append(f"{dropped:,} completely empty rows were skipped.")
-    if not len(body[0][0]):
+    if not n_rows:
         raise InputError(
             f"{path.name!r} has a header row but no answers below it.",
             hint="Check it is the right file or sheet, or set the header row.",
         )
-    has_data = [_has_answers(codes, blank) for codes, _, blank in body]
     keep = [i for i in range(len(header)) if has_data[i] or not _blank(header[i])]
     names, renames = _clean_headers([header[i] for i in keep], [has_data[i] for i in keep])
     if any("merged header" in why for _, _, why in renames):
@@ -339,11 +365,7 @@ def _table_from_columns(
     data = {}
     for k, (name, i) in enumerate(zip(names, keep, strict=True)):
         progress(0.75 + 0.2 * k / len(keep), f"Checking the answers in {path.name}: {name[:40]}")
-        codes, values, _ = body[i]
-        if isinstance(values, list):
-            data[name] = text_column(codes, values)
-        else:
-            data[name] = arrow_text_column(codes, values)
+        data[name] = typed(i)
     return RawTable(
         source=path,
         frame=pd.DataFrame(data),
@@ -352,13 +374,6 @@ def _table_from_columns(
         renamed_headers=renames,
         notes=notes,
     )
-
-
-def _has_answers(codes: np.ndarray, blank: np.ndarray) -> bool:
-    """Whether any cell holds a non-blank value: the first rows nearly always tell."""
-    if not blank.any():
-        return len(codes) > 0
-    return bool((~blank[codes[:4096]]).any() or (~blank[codes]).any())
 
 
 def _head(text: str) -> str:
