@@ -66,8 +66,17 @@ def test_closing_a_running_lane_ends_it_at_once() -> None:
         os.kill(pid, 0)  # reaped: no such process any more
 
 
-def test_lanes_are_off_for_small_surveys_and_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_lanes_are_off_for_small_surveys_busy_cores_and_when_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("COPROD_ANALYSIS_PROCESSES", raising=False)
+    monkeypatch.setattr(lanes.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(lanes.os, "getloadavg", lambda: (1.0, 1.0, 1.0))  # this process
+    assert lanes.available(lanes.LANES_FROM)
     assert not lanes.available(lanes.LANES_FROM - 1)
+    monkeypatch.setattr(lanes.os, "getloadavg", lambda: (2.2, 2.0, 2.0))  # both cores busy
+    assert not lanes.available(lanes.LANES_FROM)
+    monkeypatch.setattr(lanes.os, "getloadavg", lambda: (0.2, 0.2, 0.2))
     monkeypatch.setenv("COPROD_ANALYSIS_PROCESSES", "1")
     assert not lanes.available(10 * lanes.LANES_FROM)
 
@@ -82,6 +91,8 @@ def _lanes_on(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         started.append(self._pid)
 
     monkeypatch.setattr(lanes, "LANES_FROM", 0)
+    monkeypatch.setattr(lanes.os, "getloadavg", lambda: (0.0, 0.0, 0.0))  # a quiet machine
+    monkeypatch.setattr(lanes.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     monkeypatch.delenv("COPROD_ANALYSIS_PROCESSES", raising=False)
     monkeypatch.setattr(lanes.Lane, "__init__", counting)
     return started
