@@ -40,9 +40,12 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 
 # A cell or row reference that could make the area large: column of 3+ letters or a row
-# number of 6+ digits, allowing ' quotes and spaces around '=' as XML does. One regex
-# pass with a literal first byte: about 0.6 s per 100 MB of sheet XML.
-_BIG_REF = re.compile(rb"""r\s*=\s*["'](?:[A-Za-z]{3}\d|[A-Za-z]{0,3}\d{6})""")
+# number of 6+ digits, allowing ' quotes and spaces around '=' as XML does. Python's
+# regex takes about 0.55 s per 85 MB of sheet XML (a 50,000-row sheet); the same pattern
+# in pyarrow's RE2 (linear time, no backtracking) 0.13 s, so that is used when pyarrow is
+# installed. The whitespace class is spelt out so both engines accept exactly the same.
+_BIG_REF_TEXT = r"""r[ \t\n\r\f\v]*=[ \t\n\r\f\v]*["'](?:[A-Za-z]{3}[0-9]|[A-Za-z]{0,3}[0-9]{6})"""
+_BIG_REF = re.compile(_BIG_REF_TEXT.encode("ascii"))
 _ANY_REF = re.compile(rb"""r\s*=\s*["']([A-Za-z]{0,4})(\d{1,9})["']""")
 
 
@@ -244,7 +247,18 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> SheetE
 
 
 def _stream_has_big_ref(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bool:
-    return any(_BIG_REF.search(data) for data in _stream(zf, info, name))
+    return any(has_big_ref(data) for data in _stream(zf, info, name))
+
+
+def has_big_ref(data: bytes) -> bool:
+    """Whether ``data`` holds a far cell reference (``_BIG_REF``), by RE2 when available."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:  # pragma: no cover - pyarrow is a dependency; kept optional here
+        return _BIG_REF.search(data) is not None
+    found = pc.match_substring_regex(pa.array([data], type=pa.binary()), _BIG_REF_TEXT)
+    return bool(found[0].as_py())
 
 
 def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> Iterator[bytes]:
