@@ -105,3 +105,20 @@ def test_columns_with_many_distinct_answers_agree(tmp_path: Path) -> None:
     assert a["Comment"].isna().sum() == len(range(0, n, 5))  # blanks are missing
     assert isinstance(a["Code"].dtype, pd.CategoricalDtype)  # 5,001 codes, each twice: kept as categories
     assert a["Long"].iloc[1] == str(10**16 + 1)  # 17 digits: kept as typed, as text
+
+
+def test_pandas_reader_keeps_text_as_typed_in_every_chunk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pandas' reader (the executable's) reads in chunks; with dtype="category" a chunk
+    without the header had its categories typed as numbers, so IDs lost their leading
+    zeros after the first chunk ("0100000" became "100000")."""
+    lines = ["ID,Code,Weight,Q1"]
+    lines += [f"{i:07d},0{i % 7},{1 + i / 1000:.4f},{'Often' if i % 3 else 'Never'}" for i in range(400)]
+    path = tmp_path / "ids.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(text, "PANDAS_CHUNK", 64)
+    (a, _, _), (b, _, _), (c, _, _) = _frames(path)
+    assert b["ID"].iloc[300] == "0000300" and b["Code"].iloc[300] == "06"
+    pd.testing.assert_frame_equal(a, b)
+    pd.testing.assert_frame_equal(a, c)

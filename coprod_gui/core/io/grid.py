@@ -394,8 +394,13 @@ def text_column(
     filled = np.flatnonzero(filled_mask).tolist()
     if not filled:
         return pd.Series([None] * len(codes), dtype="str")
-    every = _numbers_of(values, arrow_values)
-    numbers = [every[i] for i in filled]
+    # one of the first answers in use that is not a number settles it as text (an ID
+    # such as 00123): the number rule need not run over every distinct answer
+    if all(_text_number(values[i]) is not None for i in filled[:SAMPLE]):  # type: ignore[arg-type]
+        every = _numbers_of(values, arrow_values)
+        numbers = [every[i] for i in filled]
+    else:
+        numbers = [None]
     if all(n is not None for n in numbers):
         lut = np.full(len(values) + 1, np.nan)  # blanks and -1 (the last slot): missing
         lut[filled] = numbers

@@ -272,7 +272,7 @@ def _read_with_pandas(
     than the header (the careful reader reports or pads it); short rows are padded with
     blanks, as the careful reader does."""
     names = [f"c{i}" for i in range(width)]
-    parts: dict[str, list[pd.Categorical]] = {n: [] for n in names}
+    parts: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {n: [] for n in names}
     done = 0
     try:
         reader = pd.read_csv(
@@ -281,7 +281,10 @@ def _read_with_pandas(
             header=None,
             names=names,
             skiprows=header_row,
-            dtype="category",
+            # as text, so "00123" and "1.10" stay as typed (with dtype="category" pandas
+            # typed a chunk's categories as numbers, so IDs lost their leading zeros
+            # after the first chunk); each chunk factorised at once
+            dtype=object,
             keep_default_na=False,
             na_filter=False,
             skip_blank_lines=False,
@@ -292,7 +295,7 @@ def _read_with_pandas(
         for chunk in reader:
             check_cancelled(is_cancelled)
             for n in names:
-                parts[n].append(chunk[n].array)
+                parts[n].append(pd.factorize(chunk[n].to_numpy(dtype=object)))
             done += len(chunk)
             progress(
                 0.05 + 0.55 * min(done / max(est_rows, 1.0), 1.0),
@@ -303,18 +306,19 @@ def _read_with_pandas(
     progress(0.6, f"Finding the data in {path.name}")
     columns = []
     for n in names:
-        # one list of distinct values per column; each chunk's codes mapped into it
-        index: dict[str, int] = {}
-        pieces = []
-        for cat in parts[n]:
-            lut = np.array(
-                [index.setdefault(str(v), len(index)) for v in cat.categories] + [-1],
-                dtype=np.int32,
-            )
-            pieces.append(lut[np.asarray(cat.codes, dtype=np.intp)])
+        # one list of distinct values per column (each chunk's new ones after the
+        # earlier ones), each chunk's codes mapped into it by one hash of its values
+        if parts[n]:
+            index = pd.Index(pd.unique(np.concatenate([u for _, u in parts[n]])))
+            pieces = []
+            for chunk_codes, uniques in parts[n]:
+                lut = np.append(index.get_indexer(uniques), -1).astype(np.int32)
+                pieces.append(lut[chunk_codes])
+            values = [str(v) for v in index]
+            codes = np.concatenate(pieces)
+        else:
+            values, codes = [], np.zeros(0, dtype=np.int32)
         parts[n] = []
-        values = list(index)
-        codes = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int32)
         blank = np.array([not v.strip() for v in values] + [True])
         columns.append((codes, values, blank))
     header = [vals[c[0]] if c[0] >= 0 else "" for c, vals, _ in columns]
