@@ -66,6 +66,11 @@ def test_closing_a_running_lane_ends_it_at_once() -> None:
         os.kill(pid, 0)  # reaped: no such process any more
 
 
+def test_the_machine_s_processor_times_are_read() -> None:
+    idle, total = lanes.cpu_times()
+    assert 0 < idle < total
+
+
 def test_lanes_are_off_for_small_surveys_busy_cores_and_when_asked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -77,6 +82,13 @@ def test_lanes_are_off_for_small_surveys_busy_cores_and_when_asked(
     monkeypatch.setattr(lanes.os, "getloadavg", lambda: (2.2, 2.0, 2.0))  # both cores busy
     assert not lanes.available(lanes.LANES_FROM)
     monkeypatch.setattr(lanes.os, "getloadavg", lambda: (0.2, 0.2, 0.2))
+    # measured since the analysis began: the load average is not asked
+    monkeypatch.setattr(lanes.os, "getloadavg", lambda: (9.0, 9.0, 9.0))
+    monkeypatch.setattr(lanes.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(lanes, "cpu_times", lambda: (100.0 + 60.0, 1000.0 + 100.0))
+    assert lanes.available(lanes.LANES_FROM, since=(100.0, 1000.0))  # 1.2 cores idle
+    monkeypatch.setattr(lanes, "cpu_times", lambda: (100.0 + 10.0, 1000.0 + 100.0))
+    assert not lanes.available(lanes.LANES_FROM, since=(100.0, 1000.0))  # 0.2 idle
     monkeypatch.setenv("COPROD_ANALYSIS_PROCESSES", "1")
     assert not lanes.available(10 * lanes.LANES_FROM)
 
@@ -92,6 +104,7 @@ def _lanes_on(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(lanes, "LANES_FROM", 0)
     monkeypatch.setattr(lanes.os, "getloadavg", lambda: (0.0, 0.0, 0.0))  # a quiet machine
+    monkeypatch.setattr(lanes, "cpu_times", lambda: None)  # so the load average is used
     monkeypatch.setattr(lanes.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     monkeypatch.delenv("COPROD_ANALYSIS_PROCESSES", raising=False)
     monkeypatch.setattr(lanes.Lane, "__init__", counting)

@@ -74,6 +74,7 @@ def analyse(
 ) -> AnalysisResult:
     """Run the whole analysis of a prepared survey (see the module docstring)."""
     options = options or AnalysisOptions()
+    began = lanes.cpu_times()  # how busy the machine is while the levels are worked out
     check_cancelled(is_cancelled)
     progress(0.0, "Starting the analysis")
     data = survey.data
@@ -131,7 +132,7 @@ def analyse(
     steps = ModelSteps(forms, fit_kw, options.curve_points, ends)
     two = len(forms) == 2
     lane = None
-    if lanes.available(len(frame)):
+    if lanes.available(len(frame), since=began):
         lane = lanes.Lane(second_lane, frame, forms, fit_kw, options.curve_points, ends)
     plan: list[tuple[str, str]] = []
     if lane is None:  # as before lanes: index models, participation models, comparisons

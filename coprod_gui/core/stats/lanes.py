@@ -17,7 +17,7 @@ caller run that part itself, in this process, as it would without lanes: a figur
 depends on whether a second process was used (the same code runs on the same data, so
 the numbers are identical either way). On Windows and macOS (no safe ``fork``: spawned
 processes would copy the data) and below ``LANES_FROM`` respondents everything runs in
-this process, and so it does when every core is already busy (the load average).
+this process, and so it does when no core was free while the analysis began.
 ``COPROD_ANALYSIS_PROCESSES=1`` turns lanes off.
 
 The second process dies with this one (``PR_SET_PDEATHSIG``): cancelling an analysis in
@@ -44,8 +44,30 @@ fork of a process holding a million-row survey, against about 2 s of models it t
 _PR_SET_PDEATHSIG = 1
 
 
-def available(n_rows: int) -> bool:
-    """Whether a second process should take a lane for a survey of ``n_rows``."""
+def cpu_times() -> tuple[float, float] | None:
+    """(idle, total) processor time of the whole machine so far, from /proc/stat (Linux);
+    None where there is no such file."""
+    try:
+        with open("/proc/stat", "rb") as fh:
+            fields = fh.readline().split()[1:9]
+    except OSError:
+        return None
+    values = [float(v) for v in fields]
+    if len(values) < 5:
+        return None
+    return values[3] + values[4], sum(values)  # idle + iowait, everything
+
+
+def available(n_rows: int, since: tuple[float, float] | None = None) -> bool:
+    """Whether a second process should take a lane for a survey of ``n_rows``.
+
+    ``since``: :func:`cpu_times` taken when the analysis started. A second process only
+    helps when a core is free: with every core busy it only competes (measured 14 %
+    slower than one process with both cores taken by other work). Free means at least
+    half a core idle on average since ``since`` (this process kept one core busy
+    meanwhile); without ``since``, the 1-minute load average below cores − 0.5 (which
+    lags: it still counts work that ended up to a minute ago).
+    """
     if os.environ.get("COPROD_ANALYSIS_PROCESSES", "").strip() == "1":
         return False
     if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
@@ -56,9 +78,11 @@ def available(n_rows: int) -> bool:
         cores = os.cpu_count() or 1
     if cores < 2 or n_rows < LANES_FROM:
         return False
-    # a second process only when a core is free: with every core busy it only competes
-    # (measured: 14 % slower than one process at load 3 on 2 cores). The load average
-    # counts this process itself, which has been reading the survey.
+    now = cpu_times() if since is not None else None
+    if since is not None and now is not None and now[1] - since[1] > 0:
+        machine = os.cpu_count() or cores
+        idle_cores = (now[0] - since[0]) / (now[1] - since[1]) * machine
+        return idle_cores >= 0.5
     try:
         busy = os.getloadavg()[0]
     except OSError:
