@@ -45,17 +45,25 @@ _PR_SET_PDEATHSIG = 1
 
 
 def cpu_times() -> tuple[float, float] | None:
-    """(idle, total) processor time of the whole machine so far, from /proc/stat (Linux);
-    None where there is no such file."""
+    """(free, total) processor time of the whole machine so far, in clock ticks, from
+    /proc/stat (Linux); None where there is no such file. Free is idle time plus time
+    given to niced (lower-priority) work, which yields to us, less this process's own
+    time when this process is itself niced (the window's helper runs at nice 5)."""
     try:
         with open("/proc/stat", "rb") as fh:
             fields = fh.readline().split()[1:9]
-    except OSError:
+        tick = os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, AttributeError):
         return None
     values = [float(v) for v in fields]
     if len(values) < 5:
         return None
-    return values[3] + values[4], sum(values)  # idle + iowait, everything
+    _user, niced, _system, idle, iowait = values[:5]
+    free = idle + iowait + niced
+    if os.getpriority(os.PRIO_PROCESS, 0) > 0:
+        own = os.times()
+        free -= (own.user + own.system) * tick
+    return free, sum(values)
 
 
 def available(n_rows: int, since: tuple[float, float] | None = None) -> bool:
@@ -64,8 +72,8 @@ def available(n_rows: int, since: tuple[float, float] | None = None) -> bool:
     ``since``: :func:`cpu_times` taken when the analysis started. A second process only
     helps when a core is free: with every core busy it only competes (measured 14 %
     slower than one process with both cores taken by other work). Free means at least
-    half a core idle on average since ``since`` (this process kept one core busy
-    meanwhile); without ``since``, the 1-minute load average below cores − 0.5 (which
+    half a core idle (or running niced work) on average since ``since`` (this process
+    kept one core busy meanwhile); without ``since``, the 1-minute load average below cores − 0.5 (which
     lags: it still counts work that ended up to a minute ago).
     """
     if os.environ.get("COPROD_ANALYSIS_PROCESSES", "").strip() == "1":
