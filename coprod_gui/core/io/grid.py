@@ -188,6 +188,20 @@ def _cell_column(col: list[Any]) -> pd.Series:
     """A column of workbook cells: numbers stay numbers, text stays text, blanks missing."""
     none = type(None)
     types = set(map(type, col)) - {none}
+    if types == {str}:
+        # Text only (most answer columns): distinct values first, then the blank ones
+        # ("" for an empty cell, or spaces) dropped from those few, not cell by cell.
+        codes, uniques = pd.factorize(np.asarray(col, dtype=object), use_na_sentinel=True)
+        blank = np.fromiter((not u.strip() for u in uniques), dtype=bool, count=len(uniques))
+        if blank.any():
+            kept = np.flatnonzero(~blank)
+            if not len(kept):
+                return pd.Series([None] * len(col), dtype=object)
+            renumber = np.full(len(uniques) + 1, -1, dtype=np.intp)  # [code + 1] -> code
+            renumber[kept + 1] = np.arange(len(kept))
+            codes = renumber[codes + 1]
+            uniques = uniques[kept]
+        return _strings(codes, list(uniques))
     if str in types:
         # Survey answers repeat, so checking the distinct strings is far cheaper than
         # stripping every cell. calamine gives "" for empty cells.
