@@ -108,7 +108,7 @@ def _children() -> list[int]:
 
 class _Together:
     """The peak of this process plus the memory of its own of any forked second process
-    (the analysis' index lane, core/stats/lanes.py), sampled every 20 ms: the peak MB the
+    (the analysis' second lane, core/stats/lanes.py), sampled every 0.1 s: the peak MB the
     table reports must include the second process, or it would flatter the product."""
 
     def __init__(self) -> None:
@@ -118,7 +118,7 @@ class _Together:
 
     def _run(self) -> None:
         status = Path("/proc/self/status")
-        while not self._stop.wait(0.02):
+        while not self._stop.wait(0.1):
             try:
                 rss = next(
                     int(ln.split()[1]) / 1024
@@ -419,7 +419,7 @@ def write_readme(rows: list[dict], repeats: int, load: str) -> None:
         "then ratios (product ÷ plain; below 1 the product is faster). † prepare = suggest + "
         "prepare against the plain script's recode. Peak MB is the whole process (imports "
         "included), plus what a second analysis process (core/stats/lanes.py) holds of its "
-        "own while the models run. The machine is shared by several people, so **compare ratios within one "
+        "own while the models run (sampled every 0.1 s). The machine is shared by several people, so **compare ratios within one "
         "run**, not seconds across runs.\n\n"
         + table(rows)
         + "\n"
