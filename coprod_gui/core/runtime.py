@@ -29,3 +29,13 @@ def limit_blas_threads() -> None:
     """
     for name in BLAS_THREAD_VARIABLES:
         os.environ.setdefault(name, "1")
+
+
+def usable_cores() -> int:
+    """Processor cores this process may run on (its CPU affinity where the system has
+    one, else every core): what the CSV readers and the analysis's second process size
+    themselves by, so a program confined to one core does not start work for two."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)

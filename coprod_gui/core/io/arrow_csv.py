@@ -18,7 +18,6 @@ the program sets to 1 for the maths library
 from __future__ import annotations
 
 import itertools
-import os
 import queue
 import threading
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from ..progress import CancelFn, check_cancelled
+from ..runtime import usable_cores
 
 MAX_THREADS = 4
 """Readers at most (one per core up to this): beyond it memory bandwidth, not parsing,
@@ -46,7 +46,7 @@ POLL = 0.1
 
 def threads() -> int:
     """How many readers a big file gets: one per core, at most ``MAX_THREADS``."""
-    return max(1, min(os.cpu_count() or 1, MAX_THREADS))
+    return min(usable_cores(), MAX_THREADS)
 
 
 def cut_points(buf: bytes, start: int, first: int, size: int) -> list[int]:

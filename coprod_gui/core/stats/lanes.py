@@ -35,6 +35,8 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import Any, BinaryIO
 
+from ..runtime import usable_cores
+
 log = logging.getLogger(__name__)
 
 LANES_FROM = 200_000
@@ -80,10 +82,7 @@ def available(n_rows: int, since: tuple[float, float] | None = None) -> bool:
         return False
     if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         return False
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
+    cores = usable_cores()
     if cores < 2 or n_rows < LANES_FROM:
         return False
     now = cpu_times() if since is not None else None
